@@ -1,0 +1,20 @@
+//! slant: media-framing and stance analysis of news corpora.
+//!
+//! The modules follow the pipeline, in order:
+//!
+//! 1. [`corpus`]: discover input files, load articles (streaming), clean boilerplate;
+//! 2. [`text`]: normalize, tokenize and split sentences, keeping byte offsets;
+//! 3. [`analyze`]: the pure per-article function that the pipeline runs in parallel;
+//! 4. [`report`]: spreadsheet-safe CSV tables, `run.json`, atomic output folder;
+//!
+//! with [`pipeline`] wiring them for `slant run`, [`progress`] for terminal output and
+//! [`cli`] for the command line. [`error`] holds the typed errors.
+
+pub mod analyze;
+pub mod cli;
+pub mod corpus;
+pub mod error;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+pub mod text;

@@ -1,0 +1,229 @@
+//! Pipeline: `slant run`, wiring the stages together.
+//!
+//! discover → load (a reader thread) → analyze (rayon, batch by batch) → report.
+//! The reader streams articles in batches through a bounded channel, so at most a few
+//! batches are in memory whatever the corpus size. Each batch is analysed in parallel
+//! and its results are written in input order, so reports do not depend on the thread
+//! count. Rejects are written as they come and never stop the run.
+
+use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::analyze::analyze;
+use crate::corpus::{Item, Limits, Manifest, Source, discover};
+use crate::error::{Error, Reject};
+use crate::progress::Progress;
+use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
+use crate::report::{self, Staging, Table, dictionary};
+
+/// Articles per batch, and bytes of text per batch, whichever comes first.
+const BATCH_ITEMS: usize = 512;
+const BATCH_BYTES: usize = 16 << 20;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub data: Vec<PathBuf>,
+    pub lexicons: PathBuf,
+    pub out: PathBuf,
+    /// Worker threads; `None` uses one per core.
+    pub threads: Option<usize>,
+    pub limits: Limits,
+    /// Draw a progress bar when stderr is a terminal.
+    pub interactive: bool,
+}
+
+/// What a finished run reports to the caller.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub counts: Counts,
+    pub seconds: f64,
+    pub out: PathBuf,
+}
+
+impl RunOutcome {
+    /// 0 when every input was used, 3 when some were rejected.
+    pub fn exit_code(&self) -> i32 {
+        if self.counts.rejected > 0 { 3 } else { 0 }
+    }
+
+    pub fn mb_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.counts.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// The one line a cron run prints.
+    pub fn summary(&self) -> String {
+        let c = &self.counts;
+        let rejected = if c.rejected > 0 {
+            format!(", {} rejected (see {})", c.rejected, self.out.join(report::rejects::FILE).display())
+        } else {
+            String::new()
+        };
+        format!(
+            "slant: {} articles{rejected}, {} tokens, {} sentences, {:.2} s, {:.1} MB/s -> {}",
+            c.articles,
+            c.tokens,
+            c.sentences,
+            self.seconds,
+            self.mb_per_s(),
+            self.out.display()
+        )
+    }
+}
+
+pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
+    let started = chrono::Utc::now();
+    let t0 = Instant::now();
+    if !opts.lexicons.is_dir() {
+        return Err(Error::Usage(format!(
+            "lexicon folder {} does not exist: pass one with --lexicons",
+            opts.lexicons.display()
+        )));
+    }
+    let found = discover(&opts.data)?;
+    let staging = Staging::begin(&opts.out)?;
+    let t_discover = t0.elapsed().as_secs_f64();
+
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+
+    let mut counts = Counts {
+        files: found.files.len() as u64,
+        files_ignored: found.ignored as u64,
+        manifests: found.manifests.len() as u64,
+        ..Counts::default()
+    };
+    let mut manifest_rejects = Vec::new();
+    let manifest = Manifest::load(&found.manifests, &mut manifest_rejects);
+    counts.manifest_entries = manifest.len() as u64;
+
+    let mut articles = Table::create(staging.dir(), report::articles::FILE, report::articles::COLUMNS)?;
+    let mut rejects = Table::create(staging.dir(), report::rejects::FILE, report::rejects::COLUMNS)?;
+    let progress = Progress::new(found.total_bytes, opts.interactive);
+    let mut timings = Timings {
+        discover: t_discover,
+        ..Timings::default()
+    };
+
+    let mut write_reject = |r: &Reject, counts: &mut Counts, progress: &Progress| -> Result<(), Error> {
+        counts.rejected += 1;
+        progress.warn(&format!("{}{}: {}", r.path, r.line.map(|l| format!(":{l}")).unwrap_or_default(), r.reason));
+        rejects.row(&report::rejects::row(r))
+    };
+    for r in &manifest_rejects {
+        write_reject(r, &mut counts, &progress)?;
+    }
+
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (tx, rx) = sync_channel::<Vec<Item>>(2);
+        let files = &found.files;
+        let manifest = &manifest;
+        let limits = opts.limits;
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ITEMS);
+            let mut bytes = 0;
+            for item in Source::new(files, manifest, limits) {
+                bytes += item.bytes();
+                batch.push(item);
+                if batch.len() >= BATCH_ITEMS || bytes >= BATCH_BYTES {
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                    bytes = 0;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        for batch in rx {
+            let results: Vec<_> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|item| match item {
+                        Item::Article(a) => {
+                            let t = Instant::now();
+                            let r = analyze(a).map_err(|reason| Reject {
+                                path: a.path.clone(),
+                                line: a.line,
+                                reason,
+                            });
+                            (Some(r), t.elapsed().as_secs_f64(), a.text.len() as u64, a.line)
+                        }
+                        Item::Reject(_) => (None, 0.0, 0, None),
+                    })
+                    .collect()
+            });
+            let tw = Instant::now();
+            for (item, (result, secs, bytes, line)) in batch.iter().zip(results) {
+                timings.analyze_cpu += secs;
+                match (item, &result) {
+                    (Item::Reject(r), _) | (_, Some(Err(r))) => write_reject(r, &mut counts, &progress)?,
+                    (_, Some(Ok(a))) => {
+                        counts.articles += 1;
+                        counts.bytes += bytes;
+                        counts.tokens += a.tokens;
+                        counts.sentences += a.sentences;
+                        counts.chars_removed += a.chars_removed;
+                        articles.row(&report::articles::row(a, line))?;
+                    }
+                    (_, None) => unreachable!("articles always have a result"),
+                }
+                progress.advance(bytes, counts.articles);
+            }
+            timings.write += tw.elapsed().as_secs_f64();
+        }
+        Ok(())
+    })?;
+    progress.finish();
+
+    articles.finish()?;
+    rejects.finish()?;
+    std::fs::write(staging.dir().join("README.md"), dictionary::render()).map_err(|e| Error::Output {
+        path: staging.dir().join("README.md"),
+        source: e,
+    })?;
+    let seconds = t0.elapsed().as_secs_f64();
+    let outcome = RunOutcome {
+        counts: counts.clone(),
+        seconds,
+        out: opts.out.clone(),
+    };
+    let info = RunInfo {
+        slant_version: env!("CARGO_PKG_VERSION"),
+        started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        elapsed_seconds: round3(seconds),
+        inputs: opts.data.iter().map(|p| p.display().to_string()).collect(),
+        lexicons: opts.lexicons.display().to_string(),
+        out: opts.out.display().to_string(),
+        options: RunOptionsInfo {
+            threads,
+            max_article_bytes: opts.limits.max_article_bytes,
+        },
+        counts,
+        throughput_mb_per_s: round3(outcome.mb_per_s()),
+        timings: Timings {
+            discover: round3(timings.discover),
+            analyze_cpu: round3(timings.analyze_cpu),
+            write: round3(timings.write),
+        },
+        exit_code: outcome.exit_code(),
+    };
+    report::run_json::write(staging.dir(), &info)?;
+    staging.commit()?;
+    Ok(outcome)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

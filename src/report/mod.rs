@@ -1,0 +1,176 @@
+//! Report: the last stage, writing CSV files and `run.json` into a staging folder.
+//!
+//! This module is the one place that builds CSV writers ([`Table`]) and turns values into
+//! cells ([`Row`]), so every report shares the same spreadsheet rules: UTF-8, one header
+//! row, RFC 4180 quoting, fixed decimals, an empty cell for a missing or non-finite
+//! number, and text cells that start with `=`, `+`, `-` or `@` prefixed with `'` so a
+//! spreadsheet never runs them as formulas. Column lists are declared once per report
+//! ([`Column`]) and feed both the header row and the generated data dictionary.
+
+pub mod articles;
+pub mod dictionary;
+pub mod output;
+pub mod rejects;
+pub mod run_json;
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+pub use output::Staging;
+
+/// A report column: its name (a contract: never renamed or reordered) and meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Shorthand for declaring column lists.
+pub const fn col(name: &'static str, meaning: &'static str) -> Column {
+    Column { name, meaning }
+}
+
+/// Prefixes text that a spreadsheet would read as a formula.
+pub fn guard(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// One CSV row under construction, built with typed cells.
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    cells: Vec<String>,
+}
+
+impl Row {
+    pub fn new() -> Row {
+        Row::default()
+    }
+
+    pub fn text(&mut self, s: &str) -> &mut Row {
+        self.cells.push(guard(s).into_owned());
+        self
+    }
+
+    pub fn opt_text(&mut self, s: Option<&str>) -> &mut Row {
+        self.text(s.unwrap_or(""))
+    }
+
+    pub fn int(&mut self, v: impl Into<i128>) -> &mut Row {
+        self.cells.push(v.into().to_string());
+        self
+    }
+
+    pub fn opt_int(&mut self, v: Option<impl Into<i128>>) -> &mut Row {
+        match v {
+            Some(v) => self.int(v),
+            None => self.text(""),
+        }
+    }
+
+    /// A number with a fixed number of decimals; NaN and infinities become empty cells
+    /// and negative zero is written as zero.
+    pub fn float(&mut self, v: f64, decimals: usize) -> &mut Row {
+        let mut cell = String::new();
+        if v.is_finite() {
+            let _ = write!(cell, "{v:.decimals$}");
+            if cell.starts_with('-') && cell[1..].bytes().all(|b| b == b'0' || b == b'.') {
+                cell.remove(0);
+            }
+        }
+        self.cells.push(cell);
+        self
+    }
+
+    pub fn opt_float(&mut self, v: Option<f64>, decimals: usize) -> &mut Row {
+        self.float(v.unwrap_or(f64::NAN), decimals)
+    }
+
+    pub fn cells(&self) -> &[String] {
+        &self.cells
+    }
+}
+
+/// A CSV report being written.
+pub struct Table {
+    path: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+    width: usize,
+    rows: u64,
+}
+
+impl Table {
+    /// Creates `dir/name` and writes the header row.
+    pub fn create(dir: &Path, name: &str, columns: &[Column]) -> Result<Table, Error> {
+        let path = dir.join(name);
+        let file = File::create(&path).map_err(|e| Error::Output {
+            path: path.clone(),
+            source: e,
+        })?;
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(BufWriter::with_capacity(1 << 16, file));
+        let mut t = Table {
+            path,
+            writer,
+            width: columns.len(),
+            rows: 0,
+        };
+        t.write(columns.iter().map(|c| c.name))?;
+        Ok(t)
+    }
+
+    fn write<I, S>(&mut self, cells: I) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        self.writer.write_record(cells).map_err(|e| Error::Csv {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    pub fn row(&mut self, row: &Row) -> Result<(), Error> {
+        debug_assert_eq!(row.cells.len(), self.width, "row width of {}", self.path.display());
+        self.rows += 1;
+        self.write(row.cells.iter())
+    }
+
+    pub fn finish(mut self) -> Result<u64, Error> {
+        self.writer.flush().map_err(|e| Error::Output {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        Ok(self.rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_guarded_numbers_are_not() {
+        let mut r = Row::new();
+        r.text("=SUM(A1)").text("+1").text("-x").text("@me").text("ok").float(-0.5, 3).int(-3).float(f64::NAN, 2).float(-0.0001, 2);
+        assert_eq!(r.cells(), ["'=SUM(A1)", "'+1", "'-x", "'@me", "ok", "-0.500", "-3", "", "0.00"]);
+    }
+
+    #[test]
+    fn table_quotes_per_rfc4180() {
+        let d = tempfile::tempdir().unwrap();
+        let mut t = Table::create(d.path(), "t.csv", &[col("a", ""), col("b", "")]).unwrap();
+        t.row(Row::new().text("x, \"y\"").text("line\nbreak")).unwrap();
+        t.finish().unwrap();
+        let s = std::fs::read_to_string(d.path().join("t.csv")).unwrap();
+        assert_eq!(s, "a,b\r\n\"x, \"\"y\"\"\",\"line\nbreak\"\r\n");
+    }
+}

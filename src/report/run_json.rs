@@ -1,0 +1,59 @@
+//! `run.json`: what a run read, what it found and how long it took.
+//!
+//! Unlike the CSV reports it records wall-clock times, so it differs between runs;
+//! everything else in the reports folder is byte-identical for the same input.
+
+use serde::Serialize;
+
+pub const FILE: &str = "run.json";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub slant_version: &'static str,
+    pub started: String,
+    pub finished: String,
+    pub elapsed_seconds: f64,
+    pub inputs: Vec<String>,
+    pub lexicons: String,
+    pub out: String,
+    pub options: RunOptionsInfo,
+    pub counts: Counts,
+    pub throughput_mb_per_s: f64,
+    pub timings: Timings,
+    pub exit_code: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOptionsInfo {
+    pub threads: usize,
+    pub max_article_bytes: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub files: u64,
+    pub files_ignored: u64,
+    pub manifests: u64,
+    pub manifest_entries: u64,
+    pub articles: u64,
+    pub rejected: u64,
+    pub bytes: u64,
+    pub chars_removed: u64,
+    pub tokens: u64,
+    pub sentences: u64,
+}
+
+/// Seconds spent per stage. `analyze_cpu` sums the time of all worker threads.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub discover: f64,
+    pub analyze_cpu: f64,
+    pub write: f64,
+}
+
+pub fn write(dir: &std::path::Path, info: &RunInfo) -> Result<(), crate::error::Error> {
+    let path = dir.join(FILE);
+    let mut json = serde_json::to_string_pretty(info).expect("run info serializes");
+    json.push('\n');
+    std::fs::write(&path, json).map_err(|e| crate::error::Error::Output { path, source: e })
+}

@@ -1,0 +1,318 @@
+//! Tokenize: split text into word, number, CJK and punctuation tokens with byte offsets.
+//!
+//! One forward pass over the characters of each kept paragraph. English words keep
+//! their inner apostrophes and hyphens (`Japan's`, `mid-January`, `China-Japan`),
+//! initialisms keep their dots (`U.S.`), numbers keep decimal points, thousands
+//! separators and clock colons (`2.0`, `1,000`, `11:25`), and ordinals stay one word
+//! (`9th`). Han and Hiragana are one token per character and Katakana and Hangul runs
+//! one token each, which is how lexicon entries in those scripts are tokenized too, so
+//! multi-character terms match as token sequences. Every other visible character is a
+//! one-character punctuation token (sentence splitting and quote finding need them).
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::normalize::{fold_char, normalize_into};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Cjk,
+    Punct,
+}
+
+/// A token: `start..end` in the original text, `norm_start..norm_end` in
+/// [`TokenStream::norm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub norm_start: u32,
+    pub norm_end: u32,
+    pub kind: TokenKind,
+}
+
+impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Words, numbers and CJK tokens count as tokens in reports; punctuation does not.
+    pub fn is_wordlike(&self) -> bool {
+        self.kind != TokenKind::Punct
+    }
+}
+
+/// The tokens of one article and the buffer holding their normalized forms.
+#[derive(Debug, Default, Clone)]
+pub struct TokenStream {
+    pub tokens: Vec<Token>,
+    pub norm: String,
+}
+
+impl TokenStream {
+    pub fn norm(&self, t: &Token) -> &str {
+        &self.norm[t.norm_start as usize..t.norm_end as usize]
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.tokens.iter().filter(|t| t.is_wordlike()).count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Alpha,
+    Digit,
+    Mark,
+    Han,
+    Hiragana,
+    Katakana,
+    Hangul,
+    Apostrophe,
+    Hyphen,
+    Dot,
+    Comma,
+    Colon,
+    Other,
+}
+
+#[inline]
+fn class(c: char) -> Class {
+    if c.is_ascii() {
+        return match c {
+            'a'..='z' | 'A'..='Z' => Class::Alpha,
+            '0'..='9' => Class::Digit,
+            ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' => Class::Space,
+            '\'' => Class::Apostrophe,
+            '-' => Class::Hyphen,
+            '.' => Class::Dot,
+            ',' => Class::Comma,
+            ':' => Class::Colon,
+            _ if c.is_ascii_control() => Class::Space,
+            _ => Class::Other,
+        };
+    }
+    let u = c as u32;
+    match u {
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF | 0x3005 => Class::Han,
+        0x3040..=0x309F => Class::Hiragana,
+        0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Class::Katakana,
+        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => Class::Hangul,
+        0x2019 | 0x02BC => Class::Apostrophe,
+        0x2010 | 0x2011 => Class::Hyphen,
+        _ if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' => Class::Space,
+        _ if is_combining_mark(c) => Class::Mark,
+        _ if c.is_alphabetic() => Class::Alpha,
+        _ if c.is_numeric() => Class::Digit,
+        _ => Class::Other,
+    }
+}
+
+/// Tokenizes `text[range]`, appending to `out`. Offsets are absolute in `text`.
+pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
+    let s = &text[range.clone()];
+    let base = range.start;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let cl = class(c);
+        let mut end = i + c.len_utf8();
+        let kind = match cl {
+            Class::Space => continue,
+            Class::Alpha | Class::Digit | Class::Mark => {
+                let mut has_alpha = cl == Class::Alpha;
+                let mut all_digits = cl == Class::Digit;
+                // Letters in an initialism so far ("U.S" has 2); 0 once it cannot be one.
+                let mut initials = if cl == Class::Alpha { 1 } else { 0 };
+                let mut len_chars = 1;
+                loop {
+                    let Some(n) = char_at(s, end) else { break };
+                    let ncl = class(n);
+                    let after = end + n.len_utf8();
+                    match ncl {
+                        Class::Alpha | Class::Digit | Class::Mark => {
+                            has_alpha |= ncl == Class::Alpha;
+                            all_digits &= ncl == Class::Digit;
+                            len_chars += 1;
+                            if initials > 0 && ncl != Class::Mark {
+                                initials = 0;
+                            }
+                            end = after;
+                            continue;
+                        }
+                        Class::Apostrophe => {
+                            if char_at(s, after).is_some_and(|x| class(x) == Class::Alpha) {
+                                has_alpha = true;
+                                all_digits = false;
+                                initials = 0;
+                                end = after;
+                                continue;
+                            }
+                        }
+                        Class::Hyphen => {
+                            if char_at(s, after).is_some_and(|x| matches!(class(x), Class::Alpha | Class::Digit)) {
+                                all_digits = false;
+                                initials = 0;
+                                end = after;
+                                continue;
+                            }
+                        }
+                        Class::Dot => {
+                            let x = char_at(s, after);
+                            if all_digits && x.is_some_and(|x| class(x) == Class::Digit) {
+                                end = after;
+                                continue;
+                            }
+                            // Single letters separated by dots: U.S., e.g., A.I.
+                            if (initials > 0 && len_chars == 1 || initials > 1)
+                                && let Some(x) = x
+                                && class(x) == Class::Alpha
+                            {
+                                let after_x = after + x.len_utf8();
+                                let single = char_at(s, after_x).is_none_or(|y| !matches!(class(y), Class::Alpha | Class::Digit | Class::Mark));
+                                if single {
+                                    initials += 1;
+                                    end = after_x;
+                                    continue;
+                                }
+                            }
+                            if initials > 1 {
+                                end = after;
+                            }
+                        }
+                        Class::Comma => {
+                            // 1,000 but not "2024, 2025" or "1,2"
+                            let digits = s[after..].bytes().take_while(u8::is_ascii_digit).count();
+                            if all_digits && digits == 3 && !s[after + 3..].starts_with(|c: char| c.is_alphanumeric()) {
+                                end = after + 3;
+                                continue;
+                            }
+                        }
+                        Class::Colon => {
+                            let digits = s[after..].bytes().take_while(u8::is_ascii_digit).count();
+                            if all_digits && digits == 2 {
+                                end = after + 2;
+                                continue;
+                            }
+                        }
+                        _ => {}
+                    }
+                    break;
+                }
+                // Keep the iterator in step with `end`.
+                while it.peek().is_some_and(|&(j, _)| j < end) {
+                    it.next();
+                }
+                if has_alpha { TokenKind::Word } else { TokenKind::Number }
+            }
+            Class::Han | Class::Hiragana => TokenKind::Cjk,
+            Class::Katakana | Class::Hangul => {
+                while let Some(&(j, n)) = it.peek() {
+                    if class(n) == cl || (cl == Class::Katakana && n == 'ー') {
+                        end = j + n.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                TokenKind::Cjk
+            }
+            _ => TokenKind::Punct,
+        };
+        push(out, s, i..end, base, kind);
+    }
+}
+
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..)?.chars().next()
+}
+
+fn push(out: &mut TokenStream, s: &str, r: Range<usize>, base: usize, kind: TokenKind) {
+    let norm_start = out.norm.len();
+    let piece = &s[r.clone()];
+    match kind {
+        TokenKind::Word | TokenKind::Number => normalize_into(piece, &mut out.norm),
+        TokenKind::Punct => {
+            for c in piece.nfkc() {
+                out.norm.push(fold_char(c));
+            }
+        }
+        TokenKind::Cjk => out.norm.extend(piece.nfkc()),
+    }
+    out.tokens.push(Token {
+        start: (base + r.start) as u32,
+        end: (base + r.end) as u32,
+        norm_start: norm_start as u32,
+        norm_end: out.norm.len() as u32,
+        kind,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        let mut ts = TokenStream::default();
+        tokenize(s, 0..s.len(), &mut ts);
+        ts.tokens.iter().map(|t| ts.norm(t).to_string()).collect()
+    }
+
+    fn kinds(s: &str) -> Vec<TokenKind> {
+        let mut ts = TokenStream::default();
+        tokenize(s, 0..s.len(), &mut ts);
+        ts.tokens.iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn english_words_keep_inner_marks() {
+        assert_eq!(toks("Japan's mid-January visit"), ["japan's", "mid-january", "visit"]);
+        assert_eq!(toks("Japan’s ties"), ["japan's", "ties"]);
+        assert_eq!(toks("the U.S. and e.g. U.K"), ["the", "u.s.", "and", "e.g.", "u.k"]);
+        assert_eq!(toks("parties' talks"), ["parties", "'", "talks"]);
+        assert_eq!(toks("don't"), ["don't"]);
+    }
+
+    #[test]
+    fn numbers_and_ordinals() {
+        assert_eq!(toks("In 2024, 1,000 people; 3.5% at 11:25"), ["in", "2024", ",", "1,000", "people", ";", "3.5", "%", "at", "11:25"]);
+        assert_eq!(toks("the 9th meeting"), ["the", "9th", "meeting"]);
+        assert_eq!(kinds("9th 2024 x"), [TokenKind::Word, TokenKind::Number, TokenKind::Word]);
+        assert_eq!(toks("Oct.9 and 2.0."), ["oct", ".", "9", "and", "2.0", "."]);
+        assert_eq!(toks("years 2024,2025"), ["years", "2024", ",", "2025"]);
+    }
+
+    #[test]
+    fn sentence_final_single_letter_is_not_an_initialism() {
+        assert_eq!(toks("Plan B. Then"), ["plan", "b", ".", "then"]);
+    }
+
+    #[test]
+    fn cjk_runs() {
+        assert_eq!(toks("中日关系"), ["中", "日", "关", "系"]);
+        assert_eq!(toks("トランプ氏は"), ["トランプ", "氏", "は"]);
+        assert_eq!(toks("한국 외교부"), ["한국", "외교부"]);
+        assert_eq!(toks("福田達夫(Fukuda)"), ["福", "田", "達", "夫", "(", "fukuda", ")"]);
+    }
+
+    #[test]
+    fn diacritics_and_fullwidth() {
+        assert_eq!(toks("Lü Chao, Etō"), ["lü", "chao", ",", "etō"]);
+        assert_eq!(toks("ＵＳＡ！"), ["usa", "!"]);
+        assert_eq!(toks("“Yes,” he said"), ["\"", "yes", ",", "\"", "he", "said"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let s = "  “Lü’s”  visit ";
+        let mut ts = TokenStream::default();
+        tokenize(s, 0..s.len(), &mut ts);
+        let orig: Vec<&str> = ts.tokens.iter().map(|t| &s[t.range()]).collect();
+        assert_eq!(orig, ["“", "Lü’s", "”", "visit"]);
+    }
+}
