@@ -98,7 +98,11 @@ pub fn analyze(article: &Article) -> Result<ArticleResult, RejectReason> {
         (None, Some(r)) => text[r.clone()].to_string(),
         (None, None) => String::new(),
     };
-    let lang = article.meta.lang.clone().unwrap_or_else(|| detect_lang(&doc.tokens).to_string());
+    let lang = article
+        .meta
+        .lang
+        .clone()
+        .unwrap_or_else(|| detect_lang(&doc.tokens).to_string());
     Ok(ArticleResult {
         id: article.id.clone(),
         path: article.path.clone(),
@@ -119,8 +123,11 @@ pub fn analyze(article: &Article) -> Result<ArticleResult, RejectReason> {
 /// A coarse language guess from the script of the tokens and, for Latin script, the
 /// share of common English function words. `und` when unsure.
 pub fn detect_lang(ts: &TokenStream) -> &'static str {
-    const EN: &[&str] = &["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "said"];
-    let (mut latin, mut en, mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    const EN: &[&str] = &[
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "said",
+    ];
+    let (mut latin, mut en, mut han, mut kana, mut hangul) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for t in &ts.tokens {
         match t.kind {
             TokenKind::Word => {
@@ -172,7 +179,9 @@ mod tests {
 
     #[test]
     fn counts_and_infers_outlet() {
-        let a = article("A title\n\nLi said ties improved, an expert told the Global Times. It was the 9th meeting.\n\nLeave a Reply\n");
+        let a = article(
+            "A title\n\nLi said ties improved, an expert told the Global Times. It was the 9th meeting.\n\nLeave a Reply\n",
+        );
         let r = analyze(&a).unwrap();
         assert_eq!(r.title, "A title");
         assert_eq!(r.outlet, "Global Times");
@@ -185,7 +194,10 @@ mod tests {
 
     #[test]
     fn title_only_is_rejected_as_no_body() {
-        assert_eq!(analyze(&article("Just a title\n\n")).unwrap_err(), RejectReason::NoBody);
+        assert_eq!(
+            analyze(&article("Just a title\n\n")).unwrap_err(),
+            RejectReason::NoBody
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ impl RunOutcome {
     pub fn summary(&self) -> String {
         let c = &self.counts;
         let rejected = if c.rejected > 0 {
-            format!(", {} rejected (see {})", c.rejected, self.out.join(report::rejects::FILE).display())
+            format!(
+                ", {} rejected (see {})",
+                c.rejected,
+                self.out.join(report::rejects::FILE).display()
+            )
         } else {
             String::new()
         };
@@ -90,7 +94,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let staging = Staging::begin(&opts.out)?;
     let t_discover = t0.elapsed().as_secs_f64();
 
-    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -106,19 +112,33 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let manifest = Manifest::load(&found.manifests, &mut manifest_rejects);
     counts.manifest_entries = manifest.len() as u64;
 
-    let mut articles = Table::create(staging.dir(), report::articles::FILE, report::articles::COLUMNS)?;
-    let mut rejects = Table::create(staging.dir(), report::rejects::FILE, report::rejects::COLUMNS)?;
+    let mut articles = Table::create(
+        staging.dir(),
+        report::articles::FILE,
+        report::articles::COLUMNS,
+    )?;
+    let mut rejects = Table::create(
+        staging.dir(),
+        report::rejects::FILE,
+        report::rejects::COLUMNS,
+    )?;
     let progress = Progress::new(found.total_bytes, opts.interactive);
     let mut timings = Timings {
         discover: t_discover,
         ..Timings::default()
     };
 
-    let mut write_reject = |r: &Reject, counts: &mut Counts, progress: &Progress| -> Result<(), Error> {
-        counts.rejected += 1;
-        progress.warn(&format!("{}{}: {}", r.path, r.line.map(|l| format!(":{l}")).unwrap_or_default(), r.reason));
-        rejects.row(&report::rejects::row(r))
-    };
+    let mut write_reject =
+        |r: &Reject, counts: &mut Counts, progress: &Progress| -> Result<(), Error> {
+            counts.rejected += 1;
+            progress.warn(&format!(
+                "{}{}: {}",
+                r.path,
+                r.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                r.reason
+            ));
+            rejects.row(&report::rejects::row(r))
+        };
     for r in &manifest_rejects {
         write_reject(r, &mut counts, &progress)?;
     }
@@ -157,7 +177,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                                 line: a.line,
                                 reason,
                             });
-                            (Some(r), t.elapsed().as_secs_f64(), a.text.len() as u64, a.line)
+                            (
+                                Some(r),
+                                t.elapsed().as_secs_f64(),
+                                a.text.len() as u64,
+                                a.line,
+                            )
                         }
                         Item::Reject(_) => (None, 0.0, 0, None),
                     })
@@ -167,7 +192,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             for (item, (result, secs, bytes, line)) in batch.iter().zip(results) {
                 timings.analyze_cpu += secs;
                 match (item, &result) {
-                    (Item::Reject(r), _) | (_, Some(Err(r))) => write_reject(r, &mut counts, &progress)?,
+                    (Item::Reject(r), _) | (_, Some(Err(r))) => {
+                        write_reject(r, &mut counts, &progress)?
+                    }
                     (_, Some(Ok(a))) => {
                         counts.articles += 1;
                         counts.bytes += bytes;
@@ -188,9 +215,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
 
     articles.finish()?;
     rejects.finish()?;
-    std::fs::write(staging.dir().join("README.md"), dictionary::render()).map_err(|e| Error::Output {
-        path: staging.dir().join("README.md"),
-        source: e,
+    std::fs::write(staging.dir().join("README.md"), dictionary::render()).map_err(|e| {
+        Error::Output {
+            path: staging.dir().join("README.md"),
+            source: e,
+        }
     })?;
     let seconds = t0.elapsed().as_secs_f64();
     let outcome = RunOutcome {

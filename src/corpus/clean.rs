@@ -69,16 +69,38 @@ const FURNITURE_PREFIXES: &[&str] = &[
 
 /// Whole lines that are widget labels (compared lowercased, trailing ':' ignored).
 const FURNITURE_LINES: &[&str] = &[
-    "close", "share", "tweet", "print", "email", "menu", "search", "home", "next",
-    "previous", "reply", "comments", "top", "back to top", "loading...", "facebook",
-    "twitter", "linkedin", "whatsapp", "more",
+    "close",
+    "share",
+    "tweet",
+    "print",
+    "email",
+    "menu",
+    "search",
+    "home",
+    "next",
+    "previous",
+    "reply",
+    "comments",
+    "top",
+    "back to top",
+    "loading...",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "more",
 ];
 
 /// Spam injected at the start of a prose line by scrapers or ad networks.
 const SPAM_PREFIXES: &[&str] = &["MK sports ", "MK Sports ", "MKsports "];
 
 /// Lines that open a comment-form footer.
-const FOOTER_STARTS: &[&str] = &["leave a reply", "leave a comment", "post a comment", "add a comment"];
+const FOOTER_STARTS: &[&str] = &[
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "add a comment",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cleaned {
@@ -105,20 +127,26 @@ pub fn clean(text: &str, format: Format) -> Cleaned {
                 .iter()
                 .all(|l| text[l.clone()].chars().count() <= MAX_FOOTER_LINE_CHARS);
             if all_short {
-                out.chars_removed += rest.iter().map(|l| text[l.clone()].chars().count()).sum::<usize>();
+                out.chars_removed += rest
+                    .iter()
+                    .map(|l| text[l.clone()].chars().count())
+                    .sum::<usize>();
                 break;
             }
             out.chars_removed += line.chars().count();
             i += 1;
             continue;
         }
-        if is_furniture(line, &lower) || is_byline(line, out.title.is_none() && out.paragraphs.is_empty()) {
+        if is_furniture(line, &lower)
+            || is_byline(line, out.title.is_none() && out.paragraphs.is_empty())
+        {
             out.chars_removed += line.chars().count();
             i += 1;
             continue;
         }
         let kept = trim_inline(text, r.clone());
-        out.chars_removed += text[r.start..kept.start].chars().count() + text[kept.end..r.end].chars().count();
+        out.chars_removed +=
+            text[r.start..kept.start].chars().count() + text[kept.end..r.end].chars().count();
         if !kept.is_empty() {
             if format.has_title_line() && out.title.is_none() {
                 out.title = Some(markdown_title(text, kept, format));
@@ -173,12 +201,19 @@ fn is_furniture(line: &str, lower: &str) -> bool {
 /// "Visited 2 times, 1 visit(s) today", "1,234 views", "5 min read".
 fn is_counter(lower: &str) -> bool {
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let numeric = |w: &str| !w.is_empty() && w.trim_end_matches(',').bytes().all(|b| b.is_ascii_digit() || b == b',');
+    let numeric = |w: &str| {
+        !w.is_empty()
+            && w.trim_end_matches(',')
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b',')
+    };
     match words.as_slice() {
         ["visited", n, "times" | "times,", ..] if numeric(n) => true,
         [n, unit, ..] if numeric(n) => {
-            matches!(*unit, "views" | "view" | "visits" | "visit(s)" | "reads" | "min" | "minute" | "minutes")
-                && words.len() <= 6
+            matches!(
+                *unit,
+                "views" | "view" | "visits" | "visit(s)" | "reads" | "min" | "minute" | "minutes"
+            ) && words.len() <= 6
         }
         _ => false,
     }
@@ -187,8 +222,13 @@ fn is_counter(lower: &str) -> bool {
 /// A line that is only a hex digest (`94d6768a013947ea9118fa6181f7daa8`), or only rule
 /// characters (`----`, `***`, `###`).
 fn is_hash_or_rule(line: &str) -> bool {
-    let hex = line.len() >= 16 && line.bytes().all(|b| b.is_ascii_hexdigit()) && line.bytes().any(|b| b.is_ascii_digit());
-    let rule = line.len() >= 3 && line.bytes().all(|b| matches!(b, b'-' | b'*' | b'=' | b'_' | b'#' | b'~' | b' '));
+    let hex = line.len() >= 16
+        && line.bytes().all(|b| b.is_ascii_hexdigit())
+        && line.bytes().any(|b| b.is_ascii_digit());
+    let rule = line.len() >= 3
+        && line
+            .bytes()
+            .all(|b| matches!(b, b'-' | b'*' | b'=' | b'_' | b'#' | b'~' | b' '));
     hex || rule
 }
 
@@ -197,7 +237,10 @@ fn is_byline(line: &str, at_top: bool) -> bool {
     if !at_top {
         return false;
     }
-    let Some(rest) = line.strip_prefix("By ").or_else(|| line.strip_prefix("BY ")) else {
+    let Some(rest) = line
+        .strip_prefix("By ")
+        .or_else(|| line.strip_prefix("BY "))
+    else {
         return false;
     };
     let name = rest.split(['|', ',', '·']).next().unwrap_or("");
@@ -205,7 +248,9 @@ fn is_byline(line: &str, at_top: bool) -> bool {
     !words.is_empty()
         && words.len() <= 5
         && line.chars().count() <= 80
-        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || *w == "and")
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || *w == "and")
 }
 
 /// Trims spam prefixes and a trailing photo credit ("China Japan Photo:VCG") from a line.
@@ -219,7 +264,13 @@ fn trim_inline(text: &str, r: Range<usize>) -> Range<usize> {
         }
     }
     let line = &text[start..end];
-    for marker in [" Photo:", " Photo: ", " Photo by ", " (Photo", " File photo:"] {
+    for marker in [
+        " Photo:",
+        " Photo: ",
+        " Photo by ",
+        " (Photo",
+        " File photo:",
+    ] {
         if let Some(pos) = line.rfind(marker) {
             let tail = &line[pos..];
             let shortish = tail.chars().count() <= 40 && !tail.contains(". ");
@@ -250,7 +301,10 @@ mod tests {
         let c = clean(text, Format::Text);
         (
             c.title.map(|r| text[r].to_string()),
-            c.paragraphs.into_iter().map(|r| text[r].to_string()).collect(),
+            c.paragraphs
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect(),
             c.chars_removed,
         )
     }
@@ -277,13 +331,19 @@ mod tests {
         let t = "China Japan Photo:VCG\nHe met a delegation,\nMK sports led by the secretary general.\n";
         let (title, body, removed) = kept(t);
         assert_eq!(title.as_deref(), Some("China Japan"));
-        assert_eq!(body, ["He met a delegation,", "led by the secretary general."]);
+        assert_eq!(
+            body,
+            ["He met a delegation,", "led by the secretary general."]
+        );
         assert_eq!(removed, "Photo:VCG".len() + "MK sports ".len() + 1);
     }
 
     #[test]
     fn long_prose_starting_like_furniture_is_kept() {
-        let long = format!("Share this view of history, the minister said, {}", "and more words ".repeat(10));
+        let long = format!(
+            "Share this view of history, the minister said, {}",
+            "and more words ".repeat(10)
+        );
         let t = format!("T\n{long}\n");
         let (_, body, removed) = kept(&t);
         assert_eq!(body, [long.trim()]);
@@ -300,7 +360,8 @@ mod tests {
 
     #[test]
     fn bylines_only_at_top() {
-        let (title, body, _) = kept("By Jane Doe | Jan 14, 2025\nTitle\nBy the way, talks resumed.\n");
+        let (title, body, _) =
+            kept("By Jane Doe | Jan 14, 2025\nTitle\nBy the way, talks resumed.\n");
         assert_eq!(title.as_deref(), Some("Title"));
         assert_eq!(body, ["By the way, talks resumed."]);
     }

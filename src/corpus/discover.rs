@@ -137,7 +137,16 @@ mod tests {
         let r = d.path();
         std::fs::create_dir_all(r.join("b/sub")).unwrap();
         std::fs::create_dir_all(r.join(".git")).unwrap();
-        for f in ["z.txt", "a.md", "b/sub/c.jsonl", "b/x.csv", ".hidden.txt", ".git/h.txt", "notes.pdf", "manifest.csv"] {
+        for f in [
+            "z.txt",
+            "a.md",
+            "b/sub/c.jsonl",
+            "b/x.csv",
+            ".hidden.txt",
+            ".git/h.txt",
+            "notes.pdf",
+            "manifest.csv",
+        ] {
             std::fs::write(r.join(f), "x").unwrap();
         }
         let got = discover(&[r.to_path_buf()]).unwrap();

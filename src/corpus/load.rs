@@ -69,9 +69,39 @@ enum Open {
     },
     Csv {
         ctx: Context,
-        reader: csv::Reader<File>,
+        reader: Box<csv::Reader<File>>,
         cols: CsvCols,
+        lines: LineCounter,
     },
+}
+
+/// Maps byte offsets of CSV records to 1-based line numbers by reading the file a
+/// second time, forward only (the csv crate's own line count is off for CRLF files).
+struct LineCounter {
+    reader: BufReader<File>,
+    pos: u64,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        // With CRLF the csv crate reports a record as starting at the `\n` that ends the
+        // line before it, so that byte is counted too.
+        let byte = byte + 1;
+        while self.pos < byte {
+            let Ok(buf) = self.reader.fill_buf() else {
+                break;
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let take = buf.len().min((byte - self.pos) as usize);
+            self.line += buf[..take].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.pos += take as u64;
+            self.reader.consume(take);
+        }
+        self.line
+    }
 }
 
 #[derive(Default)]
@@ -118,7 +148,13 @@ impl<'a> Source<'a> {
             Format::Jsonl | Format::Csv => {
                 let mut f = match File::open(&file.path) {
                     Ok(f) => f,
-                    Err(e) => return Some(Self::reject(&path, None, RejectReason::Unreadable(e.to_string()))),
+                    Err(e) => {
+                        return Some(Self::reject(
+                            &path,
+                            None,
+                            RejectReason::Unreadable(e.to_string()),
+                        ));
+                    }
                 };
                 // A binary file would otherwise give one reject per "line".
                 let mut head = vec![0u8; 8192];
@@ -131,7 +167,13 @@ impl<'a> Source<'a> {
                 }
                 let f = match File::open(&file.path) {
                     Ok(f) => f,
-                    Err(e) => return Some(Self::reject(&path, None, RejectReason::Unreadable(e.to_string()))),
+                    Err(e) => {
+                        return Some(Self::reject(
+                            &path,
+                            None,
+                            RejectReason::Unreadable(e.to_string()),
+                        ));
+                    }
                 };
                 if file.format == Format::Jsonl {
                     self.open = Some(Open::Jsonl {
@@ -142,29 +184,54 @@ impl<'a> Source<'a> {
                     });
                     None
                 } else {
-                    self.open_csv(ctx, f)
+                    let lines = match File::open(&file.path) {
+                        Ok(f2) => LineCounter {
+                            reader: BufReader::new(f2),
+                            pos: 0,
+                            line: 1,
+                        },
+                        Err(e) => {
+                            return Some(Self::reject(
+                                &path,
+                                None,
+                                RejectReason::Unreadable(e.to_string()),
+                            ));
+                        }
+                    };
+                    self.open_csv(ctx, f, lines)
                 }
             }
         }
     }
 
-    fn open_csv(&mut self, ctx: Context, f: File) -> Option<Item> {
+    fn open_csv(&mut self, ctx: Context, f: File, lines: LineCounter) -> Option<Item> {
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(f);
         let headers = match reader.byte_headers() {
             Ok(h) => h.clone(),
-            Err(e) => return Some(Self::reject(&ctx.path, Some(1), RejectReason::Malformed(e.to_string()))),
+            Err(e) => {
+                return Some(Self::reject(
+                    &ctx.path,
+                    Some(1),
+                    RejectReason::Malformed(e.to_string()),
+                ));
+            }
         };
         let col = |name: &str| {
             headers.iter().position(|h| {
                 let h = String::from_utf8_lossy(h);
-                h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name)
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(name)
             })
         };
         let Some(text) = col("text") else {
             return Some(Self::reject(
                 &ctx.path,
                 Some(1),
-                RejectReason::Malformed("no `text` column in the header: add one (id,text,outlet,date,title,url,lang)".into()),
+                RejectReason::Malformed(
+                    "no `text` column in the header: add one (id,text,outlet,date,title,url,lang)"
+                        .into(),
+                ),
             ));
         };
         let cols = CsvCols {
@@ -176,7 +243,12 @@ impl<'a> Source<'a> {
             url: col("url"),
             lang: col("lang"),
         };
-        self.open = Some(Open::Csv { ctx, reader, cols });
+        self.open = Some(Open::Csv {
+            ctx,
+            reader: Box::new(reader),
+            cols,
+            lines,
+        });
         None
     }
 
@@ -228,7 +300,11 @@ impl<'a> Source<'a> {
                     Ok(0) => return None,
                     Ok(_) => {}
                     Err(e) => {
-                        return Some(Self::reject(&ctx.path, Some(*line), RejectReason::Unreadable(e.to_string())));
+                        return Some(Self::reject(
+                            &ctx.path,
+                            Some(*line),
+                            RejectReason::Unreadable(e.to_string()),
+                        ));
                     }
                 }
                 let raw: &[u8] = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
@@ -237,17 +313,27 @@ impl<'a> Source<'a> {
                 }
                 return Some(jsonl_item(ctx, *line, raw, limit));
             },
-            Open::Csv { ctx, reader, cols } => {
+            Open::Csv {
+                ctx,
+                reader,
+                cols,
+                lines,
+            } => {
                 let mut rec = csv::ByteRecord::new();
                 match reader.read_byte_record(&mut rec) {
                     Ok(false) => None,
-                    Ok(true) => Some(csv_item(ctx, cols, &rec, limit)),
+                    Ok(true) => {
+                        let line = lines.line_at(rec.position().map_or(0, |p| p.byte()));
+                        Some(csv_item(ctx, cols, &rec, line, limit))
+                    }
                     Err(e) => {
-                        let line = e.position().map(|p| p.line());
+                        let line = e.position().map(|p| lines.line_at(p.byte()));
                         let item = Self::reject(
                             &ctx.path,
                             line,
-                            RejectReason::Malformed(format!("{e}: fix the quoting or the number of fields")),
+                            RejectReason::Malformed(format!(
+                                "{e}: fix the quoting or the number of fields"
+                            )),
                         );
                         // An I/O error would repeat forever; a parse error moves on.
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -359,19 +445,36 @@ fn jsonl_item(ctx: &Context, line: u64, raw: &[u8], limit: u64) -> Item {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => non_empty(Some(s)),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(_) => return rej(RejectReason::Malformed("`id` must be a string or a number".into())),
+        Some(_) => {
+            return rej(RejectReason::Malformed(
+                "`id` must be a string or a number".into(),
+            ));
+        }
     };
     let Some(text) = rec.text else {
         return rej(RejectReason::Malformed("no `text` field".into()));
     };
-    build_record(ctx, line, id, text, [rec.outlet, rec.date, rec.title, rec.url, rec.lang])
+    build_record(
+        ctx,
+        line,
+        id,
+        text,
+        [rec.outlet, rec.date, rec.title, rec.url, rec.lang],
+    )
 }
 
-fn csv_item(ctx: &Context, cols: &CsvCols, rec: &csv::ByteRecord, limit: u64) -> Item {
-    let line = rec.position().map(|p| p.line()).unwrap_or(0);
+fn csv_item(ctx: &Context, cols: &CsvCols, rec: &csv::ByteRecord, line: u64, limit: u64) -> Item {
     let rej = |r| Source::reject(&ctx.path, Some(line), r);
     let mut fields: [Option<String>; 7] = Default::default();
-    let idx = [cols.id, Some(cols.text), cols.outlet, cols.date, cols.title, cols.url, cols.lang];
+    let idx = [
+        cols.id,
+        Some(cols.text),
+        cols.outlet,
+        cols.date,
+        cols.title,
+        cols.url,
+        cols.lang,
+    ];
     for (slot, i) in fields.iter_mut().zip(idx) {
         let Some(raw) = i.and_then(|i| rec.get(i)) else {
             continue;
@@ -392,10 +495,22 @@ fn csv_item(ctx: &Context, cols: &CsvCols, rec: &csv::ByteRecord, limit: u64) ->
         }
     }
     let [id, text, outlet, date, title, url, lang] = fields;
-    build_record(ctx, line, non_empty(id), text.unwrap_or_default(), [outlet, date, title, url, lang])
+    build_record(
+        ctx,
+        line,
+        non_empty(id),
+        text.unwrap_or_default(),
+        [outlet, date, title, url, lang],
+    )
 }
 
-fn build_record(ctx: &Context, line: u64, id: Option<String>, text: String, meta: [Option<String>; 5]) -> Item {
+fn build_record(
+    ctx: &Context,
+    line: u64,
+    id: Option<String>,
+    text: String,
+    meta: [Option<String>; 5],
+) -> Item {
     let rej = |r| Source::reject(&ctx.path, Some(line), r);
     if text.contains('\0') {
         return rej(RejectReason::Binary);
@@ -493,13 +608,19 @@ mod tests {
         let r = d.path();
         std::fs::write(
             r.join("x.csv"),
-            "id,outlet,date,text\n1,Ledger,2025-01-14,\"Line one,\nline two.\"\n2,Ledger,bad-date,text\n3,Ledger\n,,,No id.\n",
+            "id,outlet,date,text\r\n1,Ledger,2025-01-14,\"Line one,\r\nline two.\"\r\n2,Ledger,bad-date,text\r\n3,Ledger\r\n,,,No id.\r\n",
         )
         .unwrap();
         let got = items(r);
         let summary: Vec<String> = got
             .iter()
             .map(|i| match i {
+                Item::Article(a) if a.id == "1" => format!(
+                    "A 1@{} {:?} {:?}",
+                    a.line.unwrap(),
+                    a.meta.date,
+                    a.outlet_source
+                ),
                 Item::Article(a) => format!("A {} {:?} {:?}", a.id, a.meta.date, a.outlet_source),
                 Item::Reject(j) => format!("R {:?}", j.line),
             })
@@ -507,7 +628,7 @@ mod tests {
         assert_eq!(
             summary,
             [
-                "A 1 Some(\"2025-01-14\") Field",
+                "A 1@2 Some(\"2025-01-14\") Field",
                 "R Some(4)",
                 "R Some(5)",
                 "A x#6 None Unknown",
@@ -516,12 +637,35 @@ mod tests {
     }
 
     #[test]
+    fn csv_lines_are_right_with_lf_too() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("x.csv"), "id,text\na,\"x\ny\"\nb,z\n").unwrap();
+        let lines: Vec<Option<u64>> = items(d.path())
+            .iter()
+            .map(|i| match i {
+                Item::Article(a) => a.line,
+                Item::Reject(_) => None,
+            })
+            .collect();
+        assert_eq!(lines, [Some(2), Some(4)]);
+    }
+
+    #[test]
     fn oversize_file_is_rejected_without_reading() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("big.txt"), "t\n".repeat(100)).unwrap();
         let disc = discover(&[d.path().to_path_buf()]).unwrap();
         let m = Manifest::default();
-        let got: Vec<Item> = Source::new(&disc.files, &m, Limits { max_article_bytes: 50 }).collect();
-        assert!(matches!(&got[0], Item::Reject(r) if matches!(r.reason, RejectReason::TooLarge { bytes: 200, limit: 50 })));
+        let got: Vec<Item> = Source::new(
+            &disc.files,
+            &m,
+            Limits {
+                max_article_bytes: 50,
+            },
+        )
+        .collect();
+        assert!(
+            matches!(&got[0], Item::Reject(r) if matches!(r.reason, RejectReason::TooLarge { bytes: 200, limit: 50 }))
+        );
     }
 }

@@ -67,9 +67,11 @@ impl Manifest {
             }
         };
         let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+            headers.iter().position(|h| {
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(name)
+            })
         };
         let Some(file_col) = col("file") else {
             rejects.push(reject(
@@ -78,7 +80,13 @@ impl Manifest {
             ));
             return;
         };
-        let cols = [col("outlet"), col("date"), col("title"), col("url"), col("lang")];
+        let cols = [
+            col("outlet"),
+            col("date"),
+            col("title"),
+            col("url"),
+            col("lang"),
+        ];
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut first_line: HashMap<PathBuf, u64> = HashMap::new();
         for rec in rdr.records() {
@@ -86,14 +94,20 @@ impl Manifest {
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map(|p| p.line());
-                    rejects.push(reject(line, format!("{e}: fix the row's quoting or field count")));
+                    rejects.push(reject(
+                        line,
+                        format!("{e}: fix the row's quoting or field count"),
+                    ));
                     continue;
                 }
             };
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
             let get = |c: Option<usize>| non_empty(c.and_then(|i| rec.get(i)).map(str::to_string));
             let Some(file) = get(Some(file_col)) else {
-                rejects.push(reject(Some(line), "empty `file` cell: name the article file".into()));
+                rejects.push(reject(
+                    Some(line),
+                    "empty `file` cell: name the article file".into(),
+                ));
                 continue;
             };
             let target = lexical(&dir.join(&file));

@@ -156,7 +156,10 @@ mod tests {
             normalize_date("2025-01-14T09:30:00Z").as_deref(),
             Some("2025-01-14")
         );
-        assert_eq!(normalize_date(" 2025-01-14 09:30 ").as_deref(), Some("2025-01-14"));
+        assert_eq!(
+            normalize_date(" 2025-01-14 09:30 ").as_deref(),
+            Some("2025-01-14")
+        );
         assert_eq!(normalize_date("2025-02-30"), None);
         assert_eq!(normalize_date("14/01/2025"), None);
         assert_eq!(normalize_date("2025-01-14x"), None);

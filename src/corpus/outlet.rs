@@ -10,17 +10,66 @@ use std::ops::Range;
 
 /// Last words that mark a capitalized phrase as a news outlet's name.
 const MEDIA_HEADS: &[&str] = &[
-    "Times", "Post", "News", "Daily", "Herald", "Journal", "Tribune", "Guardian", "Telegraph",
-    "Shimbun", "Ilbo", "Agency", "Press", "Review", "Observer", "Economist", "Chronicle",
-    "Gazette", "Mail", "Star", "Standard", "Monitor", "Insider", "Today", "Network",
-    "Broadcasting", "Radio", "Television", "TV", "Magazine", "Weekly", "Reporter", "Courier",
-    "Sentinel", "Dispatch", "Wire", "Media", "Newspaper", "Bulletin", "Ledger", "Register",
+    "Times",
+    "Post",
+    "News",
+    "Daily",
+    "Herald",
+    "Journal",
+    "Tribune",
+    "Guardian",
+    "Telegraph",
+    "Shimbun",
+    "Ilbo",
+    "Agency",
+    "Press",
+    "Review",
+    "Observer",
+    "Economist",
+    "Chronicle",
+    "Gazette",
+    "Mail",
+    "Star",
+    "Standard",
+    "Monitor",
+    "Insider",
+    "Today",
+    "Network",
+    "Broadcasting",
+    "Radio",
+    "Television",
+    "TV",
+    "Magazine",
+    "Weekly",
+    "Reporter",
+    "Courier",
+    "Sentinel",
+    "Dispatch",
+    "Wire",
+    "Media",
+    "Newspaper",
+    "Bulletin",
+    "Ledger",
+    "Register",
 ];
 
 /// Outlets whose names carry no head word.
 const KNOWN_OUTLETS: &[&str] = &[
-    "Xinhua", "Reuters", "Bloomberg", "NHK", "Kyodo", "Yonhap", "CNN", "BBC", "AFP", "CGTN",
-    "Nikkei", "Asahi", "Caixin", "Politico", "Axios",
+    "Xinhua",
+    "Reuters",
+    "Bloomberg",
+    "NHK",
+    "Kyodo",
+    "Yonhap",
+    "CNN",
+    "BBC",
+    "AFP",
+    "CGTN",
+    "Nikkei",
+    "Asahi",
+    "Caixin",
+    "Politico",
+    "Axios",
 ];
 
 /// The outlet named by self-reference cues, if exactly one is named.
@@ -76,8 +125,11 @@ fn outlet_name(s: &str) -> Option<String> {
     let mut end = 0;
     let mut best = None;
     for (k, w) in s.split(' ').take(5).enumerate() {
-        let word = w.trim_end_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '\'' | '’' | '"' | '”'));
-        let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
+        let word = w.trim_end_matches([',', '.', ';', ':', '\'', '’', '"', '”']);
+        let word = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .unwrap_or(word);
         if !word.chars().next().is_some_and(char::is_uppercase) {
             break;
         }
@@ -98,7 +150,7 @@ mod tests {
     use super::*;
 
     fn run(t: &str) -> Option<String> {
-        infer(t, &[0..t.len()])
+        infer(t, std::slice::from_ref(&(0..t.len())))
     }
 
     #[test]
@@ -107,14 +159,23 @@ mod tests {
             run("Lü Chao, an expert, told the Global Times on Monday.").as_deref(),
             Some("Global Times")
         );
-        assert_eq!(run("She told the Daily Ledger that talks matter.").as_deref(), Some("Daily Ledger"));
-        assert_eq!(run("A Harbor Post reporter saw the talks.").as_deref(), Some("Harbor Post"));
+        assert_eq!(
+            run("She told the Daily Ledger that talks matter.").as_deref(),
+            Some("Daily Ledger")
+        );
+        assert_eq!(
+            run("A Harbor Post reporter saw the talks.").as_deref(),
+            Some("Harbor Post")
+        );
     }
 
     #[test]
     fn citations_and_conflicts_infer_nothing() {
         assert_eq!(run("According to the Japan Times, talks resumed."), None);
         assert_eq!(run("He told the committee that talks resumed."), None);
-        assert_eq!(run("She told the Global Times and told the Japan Times."), None);
+        assert_eq!(
+            run("She told the Global Times and told the Japan Times."),
+            None
+        );
     }
 }

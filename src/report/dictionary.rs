@@ -8,8 +8,16 @@ use super::{Column, articles, rejects};
 /// Every CSV report with its purpose and columns, in the order the README lists them.
 pub fn tables() -> Vec<(&'static str, &'static str, &'static [Column])> {
     vec![
-        (articles::FILE, "One row per analysed article, in input order.", articles::COLUMNS),
-        (rejects::FILE, "Inputs that were skipped (the run went on without them). Empty but for its header when nothing was rejected.", rejects::COLUMNS),
+        (
+            articles::FILE,
+            "One row per analysed article, in input order.",
+            articles::COLUMNS,
+        ),
+        (
+            rejects::FILE,
+            "Inputs that were skipped (the run went on without them). Empty but for its header when nothing was rejected.",
+            rejects::COLUMNS,
+        ),
     ]
 }
 
@@ -24,9 +32,15 @@ pub fn render() -> String {
          whatever the thread count; only `run.json` records times.\n",
     );
     for (file, what, cols) in tables() {
-        s.push_str(&format!("\n## {file}\n\n{what}\n\n| column | meaning |\n|---|---|\n"));
+        s.push_str(&format!(
+            "\n## {file}\n\n{what}\n\n| column | meaning |\n|---|---|\n"
+        ));
         for c in cols {
-            s.push_str(&format!("| `{}` | {} |\n", c.name, c.meaning.replace('|', "\\|")));
+            s.push_str(&format!(
+                "| `{}` | {} |\n",
+                c.name,
+                c.meaning.replace('|', "\\|")
+            ));
         }
     }
     s.push_str(

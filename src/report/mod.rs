@@ -139,7 +139,12 @@ impl Table {
     }
 
     pub fn row(&mut self, row: &Row) -> Result<(), Error> {
-        debug_assert_eq!(row.cells.len(), self.width, "row width of {}", self.path.display());
+        debug_assert_eq!(
+            row.cells.len(),
+            self.width,
+            "row width of {}",
+            self.path.display()
+        );
         self.rows += 1;
         self.write(row.cells.iter())
     }
@@ -160,15 +165,37 @@ mod tests {
     #[test]
     fn formulas_are_guarded_numbers_are_not() {
         let mut r = Row::new();
-        r.text("=SUM(A1)").text("+1").text("-x").text("@me").text("ok").float(-0.5, 3).int(-3).float(f64::NAN, 2).float(-0.0001, 2);
-        assert_eq!(r.cells(), ["'=SUM(A1)", "'+1", "'-x", "'@me", "ok", "-0.500", "-3", "", "0.00"]);
+        r.text("=SUM(A1)")
+            .text("+1")
+            .text("-x")
+            .text("@me")
+            .text("ok")
+            .float(-0.5, 3)
+            .int(-3)
+            .float(f64::NAN, 2)
+            .float(-0.0001, 2);
+        assert_eq!(
+            r.cells(),
+            [
+                "'=SUM(A1)",
+                "'+1",
+                "'-x",
+                "'@me",
+                "ok",
+                "-0.500",
+                "-3",
+                "",
+                "0.00"
+            ]
+        );
     }
 
     #[test]
     fn table_quotes_per_rfc4180() {
         let d = tempfile::tempdir().unwrap();
         let mut t = Table::create(d.path(), "t.csv", &[col("a", ""), col("b", "")]).unwrap();
-        t.row(Row::new().text("x, \"y\"").text("line\nbreak")).unwrap();
+        t.row(Row::new().text("x, \"y\"").text("line\nbreak"))
+            .unwrap();
         t.finish().unwrap();
         let s = std::fs::read_to_string(d.path().join("t.csv")).unwrap();
         assert_eq!(s, "a,b\r\n\"x, \"\"y\"\"\",\"line\nbreak\"\r\n");

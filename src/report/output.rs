@@ -137,9 +137,19 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let cb = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
     // SAFETY: both are valid NUL-terminated paths; the call touches no Rust memory.
     let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -149,7 +159,9 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 
 /// Removes staging folders left by runs that no longer exist.
 fn remove_stale(parent: &Path, name: &str) {
-    let Ok(rd) = std::fs::read_dir(parent) else { return };
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
     for e in rd.filter_map(Result::ok) {
         let n = e.file_name().to_string_lossy().into_owned();
         for mark in [TMP_MARK, OLD_MARK] {

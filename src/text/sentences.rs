@@ -35,20 +35,66 @@ impl Sentence {
 
 /// Words that end with a dot without ending a sentence (lowercase, no dot).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt",
-    "sgt", "adm", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "nos", "vol", "fig",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
-    "ft", "vs", "approx", "dept", "est", "pp", "ed", "eds", "rev", "hon", "amb", "pres", "gov't",
-    "messrs", "mme", "mlle", "cf", "al",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "sgt",
+    "adm", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "nos", "vol", "fig", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "vs",
+    "approx", "dept", "est", "pp", "ed", "eds", "rev", "hon", "amb", "pres", "gov't", "messrs",
+    "mme", "mlle", "cf", "al",
 ];
 
 /// Capitalized words that usually open a sentence, checked after an initialism.
 const STARTERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they",
-    "we", "i", "his", "her", "their", "our", "but", "and", "in", "on", "at", "as", "for",
-    "if", "when", "while", "after", "before", "since", "however", "meanwhile", "yet", "so",
-    "there", "what", "why", "how", "who", "both", "some", "many", "not", "with", "during",
-    "also", "still", "officials", "experts", "analysts",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "as",
+    "for",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "however",
+    "meanwhile",
+    "yet",
+    "so",
+    "there",
+    "what",
+    "why",
+    "how",
+    "who",
+    "both",
+    "some",
+    "many",
+    "not",
+    "with",
+    "during",
+    "also",
+    "still",
+    "officials",
+    "experts",
+    "analysts",
 ];
 
 fn is_terminal(n: &str) -> bool {
@@ -138,12 +184,24 @@ fn sentence(toks: &[Token], a: usize, b: usize) -> Sentence {
 }
 
 fn starts_lowercase(text: &str, t: &Token) -> bool {
-    t.kind == TokenKind::Word && text[t.range()].chars().next().is_some_and(char::is_lowercase)
+    t.kind == TokenKind::Word
+        && text[t.range()]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
 }
 
 /// Whether the terminal at token `t` (absorbed through `e`) ends the sentence begun at
 /// `start`, inside a paragraph ending at token `end`.
-fn ends_here(text: &str, ts: &TokenStream, start: usize, t: usize, e: usize, end: usize, initialism: bool) -> bool {
+fn ends_here(
+    text: &str,
+    ts: &TokenStream,
+    start: usize,
+    t: usize,
+    e: usize,
+    end: usize,
+    initialism: bool,
+) -> bool {
     let toks = &ts.tokens;
     let mark = ts.norm(&toks[t]);
     if matches!(mark, "。" | "！" | "？") {
@@ -207,8 +265,13 @@ mod tests {
     #[test]
     fn abbreviations_initials_and_decimals_do_not_split() {
         assert_eq!(
-            split(&["Dr. Wang met Gen. Li on Jan. 14 at No. 10 Downing St. for 2.5 hours. Hugh J. Hill agreed."]),
-            ["Dr. Wang met Gen. Li on Jan. 14 at No. 10 Downing St. for 2.5 hours.", "Hugh J. Hill agreed."]
+            split(&[
+                "Dr. Wang met Gen. Li on Jan. 14 at No. 10 Downing St. for 2.5 hours. Hugh J. Hill agreed."
+            ]),
+            [
+                "Dr. Wang met Gen. Li on Jan. 14 at No. 10 Downing St. for 2.5 hours.",
+                "Hugh J. Hill agreed."
+            ]
         );
     }
 
@@ -216,7 +279,11 @@ mod tests {
     fn initialisms_split_only_before_a_sentence_starter() {
         assert_eq!(
             split(&["Ties with the U.S. Navy grew. He went to the U.S. The talks ended."]),
-            ["Ties with the U.S. Navy grew.", "He went to the U.S.", "The talks ended."]
+            [
+                "Ties with the U.S. Navy grew.",
+                "He went to the U.S.",
+                "The talks ended."
+            ]
         );
     }
 
@@ -224,25 +291,45 @@ mod tests {
     fn quotes_stay_with_their_sentence() {
         assert_eq!(
             split(&["\"Why now?\" he asked. \"Because,\" she said. “We agree.” Then they left!"]),
-            ["\"Why now?\" he asked.", "\"Because,\" she said.", "“We agree.”", "Then they left!"]
+            [
+                "\"Why now?\" he asked.",
+                "\"Because,\" she said.",
+                "“We agree.”",
+                "Then they left!"
+            ]
         );
     }
 
     #[test]
     fn paragraphs_end_sentences_unless_soft_wrapped() {
         assert_eq!(
-            split(&["Complicated mentality", "The delegation met Wang Huning,", "following the meeting in Lima.", "Oct.9 was the day."]),
-            ["Complicated mentality", "The delegation met Wang Huning,\nfollowing the meeting in Lima.", "Oct.9 was the day."]
+            split(&[
+                "Complicated mentality",
+                "The delegation met Wang Huning,",
+                "following the meeting in Lima.",
+                "Oct.9 was the day."
+            ]),
+            [
+                "Complicated mentality",
+                "The delegation met Wang Huning,\nfollowing the meeting in Lima.",
+                "Oct.9 was the day."
+            ]
         );
     }
 
     #[test]
     fn stray_quote_mark_joins_the_sentence_before() {
-        assert_eq!(split(&["They agreed to avoid “decoupling. “"]), ["They agreed to avoid “decoupling. “"]);
+        assert_eq!(
+            split(&["They agreed to avoid “decoupling. “"]),
+            ["They agreed to avoid “decoupling. “"]
+        );
     }
 
     #[test]
     fn cjk_full_stops_split_without_spaces() {
-        assert_eq!(split(&["双方表示。对外释放信号。"]), ["双方表示。", "对外释放信号。"]);
+        assert_eq!(
+            split(&["双方表示。对外释放信号。"]),
+            ["双方表示。", "对外释放信号。"]
+        );
     }
 }

@@ -99,7 +99,9 @@ fn class(c: char) -> Class {
     }
     let u = c as u32;
     match u {
-        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF | 0x3005 => Class::Han,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF | 0x3005 => {
+            Class::Han
+        }
         0x3040..=0x309F => Class::Hiragana,
         0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Class::Katakana,
         0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => Class::Hangul,
@@ -124,90 +126,13 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
         let kind = match cl {
             Class::Space => continue,
             Class::Alpha | Class::Digit | Class::Mark => {
-                let mut has_alpha = cl == Class::Alpha;
-                let mut all_digits = cl == Class::Digit;
-                // Letters in an initialism so far ("U.S" has 2); 0 once it cannot be one.
-                let mut initials = if cl == Class::Alpha { 1 } else { 0 };
-                let mut len_chars = 1;
-                loop {
-                    let Some(n) = char_at(s, end) else { break };
-                    let ncl = class(n);
-                    let after = end + n.len_utf8();
-                    match ncl {
-                        Class::Alpha | Class::Digit | Class::Mark => {
-                            has_alpha |= ncl == Class::Alpha;
-                            all_digits &= ncl == Class::Digit;
-                            len_chars += 1;
-                            if initials > 0 && ncl != Class::Mark {
-                                initials = 0;
-                            }
-                            end = after;
-                            continue;
-                        }
-                        Class::Apostrophe => {
-                            if char_at(s, after).is_some_and(|x| class(x) == Class::Alpha) {
-                                has_alpha = true;
-                                all_digits = false;
-                                initials = 0;
-                                end = after;
-                                continue;
-                            }
-                        }
-                        Class::Hyphen => {
-                            if char_at(s, after).is_some_and(|x| matches!(class(x), Class::Alpha | Class::Digit)) {
-                                all_digits = false;
-                                initials = 0;
-                                end = after;
-                                continue;
-                            }
-                        }
-                        Class::Dot => {
-                            let x = char_at(s, after);
-                            if all_digits && x.is_some_and(|x| class(x) == Class::Digit) {
-                                end = after;
-                                continue;
-                            }
-                            // Single letters separated by dots: U.S., e.g., A.I.
-                            if (initials > 0 && len_chars == 1 || initials > 1)
-                                && let Some(x) = x
-                                && class(x) == Class::Alpha
-                            {
-                                let after_x = after + x.len_utf8();
-                                let single = char_at(s, after_x).is_none_or(|y| !matches!(class(y), Class::Alpha | Class::Digit | Class::Mark));
-                                if single {
-                                    initials += 1;
-                                    end = after_x;
-                                    continue;
-                                }
-                            }
-                            if initials > 1 {
-                                end = after;
-                            }
-                        }
-                        Class::Comma => {
-                            // 1,000 but not "2024, 2025" or "1,2"
-                            let digits = s[after..].bytes().take_while(u8::is_ascii_digit).count();
-                            if all_digits && digits == 3 && !s[after + 3..].starts_with(|c: char| c.is_alphanumeric()) {
-                                end = after + 3;
-                                continue;
-                            }
-                        }
-                        Class::Colon => {
-                            let digits = s[after..].bytes().take_while(u8::is_ascii_digit).count();
-                            if all_digits && digits == 2 {
-                                end = after + 2;
-                                continue;
-                            }
-                        }
-                        _ => {}
-                    }
-                    break;
-                }
+                let (e, kind) = scan_word(s, i, cl);
+                end = e;
                 // Keep the iterator in step with `end`.
                 while it.peek().is_some_and(|&(j, _)| j < end) {
                     it.next();
                 }
-                if has_alpha { TokenKind::Word } else { TokenKind::Number }
+                kind
             }
             Class::Han | Class::Hiragana => TokenKind::Cjk,
             Class::Katakana | Class::Hangul => {
@@ -225,6 +150,86 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
         };
         push(out, s, i..end, base, kind);
     }
+}
+
+/// Scans a word or number starting at `i` (whose first character has class `first`);
+/// returns its end and kind.
+fn scan_word(s: &str, i: usize, first: Class) -> (usize, TokenKind) {
+    let is_alnum =
+        |c: Option<char>| c.is_some_and(|x| matches!(class(x), Class::Alpha | Class::Digit));
+    let mut end = i + char_at(s, i).map_or(1, char::len_utf8);
+    let mut has_alpha = first == Class::Alpha;
+    let mut all_digits = first == Class::Digit;
+    // Letters of an initialism so far ("U.S" has 2); 0 once it cannot be one.
+    let mut initials = usize::from(first == Class::Alpha);
+    let mut len_chars = 1;
+    while let Some(n) = char_at(s, end) {
+        let ncl = class(n);
+        let after = end + n.len_utf8();
+        let next = char_at(s, after);
+        match ncl {
+            Class::Alpha | Class::Digit | Class::Mark => {
+                has_alpha |= ncl == Class::Alpha;
+                all_digits &= ncl == Class::Digit;
+                len_chars += 1;
+                if ncl != Class::Mark {
+                    initials = 0;
+                }
+                end = after;
+            }
+            Class::Apostrophe if next.is_some_and(|x| class(x) == Class::Alpha) => {
+                has_alpha = true;
+                all_digits = false;
+                initials = 0;
+                end = after;
+            }
+            Class::Hyphen if is_alnum(next) => {
+                all_digits = false;
+                initials = 0;
+                end = after;
+            }
+            Class::Dot if all_digits && next.is_some_and(|x| class(x) == Class::Digit) => {
+                end = after
+            }
+            Class::Dot
+                if (initials == 1 && len_chars == 1 || initials > 1)
+                    && next.is_some_and(|x| class(x) == Class::Alpha) =>
+            {
+                // Single letters separated by dots: U.S., e.g., A.I.
+                let after_x = after + next.map_or(0, char::len_utf8);
+                let single = !char_at(s, after_x)
+                    .is_some_and(|y| matches!(class(y), Class::Alpha | Class::Digit | Class::Mark));
+                if !single {
+                    break;
+                }
+                initials += 1;
+                end = after_x;
+            }
+            Class::Dot if initials > 1 => {
+                end = after;
+                break;
+            }
+            Class::Comma | Class::Colon if all_digits => {
+                // 1,000 and 11:25, but not "2024, 2025" or "1,2"
+                let want = if ncl == Class::Comma { 3 } else { 2 };
+                let digits = s[after..].bytes().take_while(u8::is_ascii_digit).count();
+                if digits != want || s[after + digits..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    break;
+                }
+                end = after + digits;
+            }
+            _ => break,
+        }
+    }
+    (
+        end,
+        if has_alpha {
+            TokenKind::Word
+        } else {
+            TokenKind::Number
+        },
+    )
 }
 
 #[inline]
@@ -271,18 +276,32 @@ mod tests {
 
     #[test]
     fn english_words_keep_inner_marks() {
-        assert_eq!(toks("Japan's mid-January visit"), ["japan's", "mid-january", "visit"]);
+        assert_eq!(
+            toks("Japan's mid-January visit"),
+            ["japan's", "mid-january", "visit"]
+        );
         assert_eq!(toks("Japan’s ties"), ["japan's", "ties"]);
-        assert_eq!(toks("the U.S. and e.g. U.K"), ["the", "u.s.", "and", "e.g.", "u.k"]);
+        assert_eq!(
+            toks("the U.S. and e.g. U.K"),
+            ["the", "u.s.", "and", "e.g.", "u.k"]
+        );
         assert_eq!(toks("parties' talks"), ["parties", "'", "talks"]);
         assert_eq!(toks("don't"), ["don't"]);
     }
 
     #[test]
     fn numbers_and_ordinals() {
-        assert_eq!(toks("In 2024, 1,000 people; 3.5% at 11:25"), ["in", "2024", ",", "1,000", "people", ";", "3.5", "%", "at", "11:25"]);
+        assert_eq!(
+            toks("In 2024, 1,000 people; 3.5% at 11:25"),
+            [
+                "in", "2024", ",", "1,000", "people", ";", "3.5", "%", "at", "11:25"
+            ]
+        );
         assert_eq!(toks("the 9th meeting"), ["the", "9th", "meeting"]);
-        assert_eq!(kinds("9th 2024 x"), [TokenKind::Word, TokenKind::Number, TokenKind::Word]);
+        assert_eq!(
+            kinds("9th 2024 x"),
+            [TokenKind::Word, TokenKind::Number, TokenKind::Word]
+        );
         assert_eq!(toks("Oct.9 and 2.0."), ["oct", ".", "9", "and", "2.0", "."]);
         assert_eq!(toks("years 2024,2025"), ["years", "2024", ",", "2025"]);
     }
@@ -297,14 +316,20 @@ mod tests {
         assert_eq!(toks("中日关系"), ["中", "日", "关", "系"]);
         assert_eq!(toks("トランプ氏は"), ["トランプ", "氏", "は"]);
         assert_eq!(toks("한국 외교부"), ["한국", "외교부"]);
-        assert_eq!(toks("福田達夫(Fukuda)"), ["福", "田", "達", "夫", "(", "fukuda", ")"]);
+        assert_eq!(
+            toks("福田達夫(Fukuda)"),
+            ["福", "田", "達", "夫", "(", "fukuda", ")"]
+        );
     }
 
     #[test]
     fn diacritics_and_fullwidth() {
         assert_eq!(toks("Lü Chao, Etō"), ["lü", "chao", ",", "etō"]);
         assert_eq!(toks("ＵＳＡ！"), ["usa", "!"]);
-        assert_eq!(toks("“Yes,” he said"), ["\"", "yes", ",", "\"", "he", "said"]);
+        assert_eq!(
+            toks("“Yes,” he said"),
+            ["\"", "yes", ",", "\"", "he", "said"]
+        );
     }
 
     #[test]
