@@ -123,16 +123,28 @@ pub fn analyze(article: &Article) -> Result<ArticleResult, RejectReason> {
 /// A coarse language guess from the script of the tokens and, for Latin script, the
 /// share of common English function words. `und` when unsure.
 pub fn detect_lang(ts: &TokenStream) -> &'static str {
-    const EN: &[&str] = &[
-        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "said",
-    ];
     let (mut latin, mut en, mut han, mut kana, mut hangul) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
     for t in &ts.tokens {
         match t.kind {
             TokenKind::Word => {
                 latin += 1;
-                if EN.contains(&ts.norm(t)) {
+                if matches!(
+                    ts.norm(t),
+                    "the"
+                        | "of"
+                        | "and"
+                        | "to"
+                        | "in"
+                        | "a"
+                        | "is"
+                        | "that"
+                        | "for"
+                        | "on"
+                        | "with"
+                        | "was"
+                        | "said"
+                ) {
                     en += 1;
                 }
             }

@@ -120,8 +120,7 @@ pub fn clean(text: &str, format: Format) -> Cleaned {
     while i < lines.len() {
         let r = lines[i].clone();
         let line = &text[r.clone()];
-        let lower = line.to_lowercase();
-        if is_footer_start(&lower) {
+        if is_footer_start(line) {
             let rest = &lines[i..];
             let all_short = rest
                 .iter()
@@ -137,9 +136,7 @@ pub fn clean(text: &str, format: Format) -> Cleaned {
             i += 1;
             continue;
         }
-        if is_furniture(line, &lower)
-            || is_byline(line, out.title.is_none() && out.paragraphs.is_empty())
-        {
+        if is_furniture(line) || is_byline(line, out.title.is_none() && out.paragraphs.is_empty()) {
             out.chars_removed += line.chars().count();
             i += 1;
             continue;
@@ -164,38 +161,47 @@ pub fn clean(text: &str, format: Format) -> Cleaned {
 fn trimmed_lines(text: &str) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            push_trimmed(text, start..i, &mut lines);
-            start = i + 1;
-        }
+    // `split` on a char finds line ends with a vectorized search.
+    for line in text.split('\n') {
+        push_trimmed(text, start..start + line.len(), &mut lines);
+        start += line.len() + 1;
     }
-    push_trimmed(text, start..text.len(), &mut lines);
     lines
 }
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let t = s.trim();
+    let t = s.trim_start();
+    let lead = s.len() - t.len();
+    let t = t.trim_end();
     if !t.is_empty() {
         out.push(r.start + lead..r.start + lead + t.len());
     }
 }
 
-fn is_footer_start(lower: &str) -> bool {
-    FOOTER_STARTS.iter().any(|f| lower.starts_with(f)) && lower.len() < 40
+/// Case-insensitive (ASCII) prefix test; `prefix` is lowercase.
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-fn is_furniture(line: &str, lower: &str) -> bool {
-    if line.chars().count() > MAX_FURNITURE_CHARS {
+fn is_footer_start(line: &str) -> bool {
+    line.len() < 40 && FOOTER_STARTS.iter().any(|f| starts_with_ci(line, f))
+}
+
+fn is_furniture(line: &str) -> bool {
+    // Cheap length tests first: most prose lines are far too long to be furniture.
+    if line.len() > 4 * MAX_FURNITURE_CHARS
+        || (line.len() > MAX_FURNITURE_CHARS && line.chars().count() > MAX_FURNITURE_CHARS)
+    {
         return false;
     }
-    let bare = lower.trim_end_matches(':').trim();
-    if FURNITURE_LINES.contains(&bare) || FURNITURE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+    let bare = line.trim_end_matches(':').trim();
+    if FURNITURE_LINES.iter().any(|w| bare.eq_ignore_ascii_case(w))
+        || FURNITURE_PREFIXES.iter().any(|p| starts_with_ci(line, p))
+    {
         return true;
     }
-    is_counter(lower) || is_hash_or_rule(line)
+    (line.len() <= 60 && is_counter(&line.to_lowercase())) || is_hash_or_rule(line)
 }
 
 /// "Visited 2 times, 1 visit(s) today", "1,234 views", "5 min read".
@@ -264,6 +270,10 @@ fn trim_inline(text: &str, r: Range<usize>) -> Range<usize> {
         }
     }
     let line = &text[start..end];
+    // Credits sit on short caption or title lines; long prose is left alone.
+    if line.len() > 300 || !line.contains("hoto") {
+        return start..end;
+    }
     for marker in [
         " Photo:",
         " Photo: ",

@@ -50,3 +50,16 @@ pub fn render() -> String {
     );
     s
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_reports_readme_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/README.md");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == super::render(),
+            "reports/README.md is stale: run `cargo run -- run` and commit reports/README.md"
+        );
+    }
+}

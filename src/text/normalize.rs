@@ -23,7 +23,9 @@ pub fn fold_char(c: char) -> char {
 /// Appends the normalized form of `s` to `out`.
 pub fn normalize_into(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
         return;
     }
     for c in s.nfkc() {

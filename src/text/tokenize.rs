@@ -81,22 +81,40 @@ enum Class {
     Other,
 }
 
-#[inline]
-fn class(c: char) -> Class {
-    if c.is_ascii() {
-        return match c {
-            'a'..='z' | 'A'..='Z' => Class::Alpha,
-            '0'..='9' => Class::Digit,
-            ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' => Class::Space,
-            '\'' => Class::Apostrophe,
-            '-' => Class::Hyphen,
-            '.' => Class::Dot,
-            ',' => Class::Comma,
-            ':' => Class::Colon,
-            _ if c.is_ascii_control() => Class::Space,
-            _ => Class::Other,
-        };
+const fn ascii_class(b: u8) -> Class {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => Class::Alpha,
+        b'0'..=b'9' => Class::Digit,
+        b'\'' => Class::Apostrophe,
+        b'-' => Class::Hyphen,
+        b'.' => Class::Dot,
+        b',' => Class::Comma,
+        b':' => Class::Colon,
+        0..=0x20 | 0x7f => Class::Space,
+        _ => Class::Other,
     }
+}
+
+static ASCII_CLASS: [Class; 128] = {
+    let mut t = [Class::Other; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = ascii_class(i as u8);
+        i += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn class(c: char) -> Class {
+    if (c as u32) < 128 {
+        ASCII_CLASS[c as usize]
+    } else {
+        class_non_ascii(c)
+    }
+}
+
+fn class_non_ascii(c: char) -> Class {
     let u = c as u32;
     match u {
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF | 0x3005 => {
@@ -118,28 +136,27 @@ fn class(c: char) -> Class {
 /// Tokenizes `text[range]`, appending to `out`. Offsets are absolute in `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
     let s = &text[range.clone()];
+    let bytes = s.as_bytes();
     let base = range.start;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let cl = class(c);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, cl) = char_class_at(s, i);
         let mut end = i + c.len_utf8();
         let kind = match cl {
-            Class::Space => continue,
+            Class::Space => {
+                i = end;
+                continue;
+            }
             Class::Alpha | Class::Digit | Class::Mark => {
                 let (e, kind) = scan_word(s, i, cl);
                 end = e;
-                // Keep the iterator in step with `end`.
-                while it.peek().is_some_and(|&(j, _)| j < end) {
-                    it.next();
-                }
                 kind
             }
             Class::Han | Class::Hiragana => TokenKind::Cjk,
             Class::Katakana | Class::Hangul => {
-                while let Some(&(j, n)) = it.peek() {
+                while let Some(n) = char_at(s, end) {
                     if class(n) == cl || (cl == Class::Katakana && n == 'ー') {
-                        end = j + n.len_utf8();
-                        it.next();
+                        end += n.len_utf8();
                     } else {
                         break;
                     }
@@ -149,6 +166,20 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
             _ => TokenKind::Punct,
         };
         push(out, s, i..end, base, kind);
+        i = end;
+    }
+}
+
+/// The character at byte `i` and its class, with a fast path for ASCII.
+#[inline]
+fn char_class_at(s: &str, i: usize) -> (char, Class) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        let c = b as char;
+        (c, class(c))
+    } else {
+        let c = s[i..].chars().next().expect("i is a char boundary");
+        (c, class(c))
     }
 }
 
@@ -242,6 +273,7 @@ fn push(out: &mut TokenStream, s: &str, r: Range<usize>, base: usize, kind: Toke
     let piece = &s[r.clone()];
     match kind {
         TokenKind::Word | TokenKind::Number => normalize_into(piece, &mut out.norm),
+        TokenKind::Punct if piece.is_ascii() => out.norm.push_str(piece),
         TokenKind::Punct => {
             for c in piece.nfkc() {
                 out.norm.push(fold_char(c));

@@ -1,0 +1,191 @@
+//! Throughput benchmark: `cargo bench --bench pipeline`.
+//!
+//! Generates a synthetic corpus from the sentences of the shipped sample (`data/`),
+//! shuffled with a fixed seed into articles of 1-8 KB, and measures
+//! 1. the text stages alone (clean → tokenize → sentences) on all cores, in memory;
+//! 2. `slant run` end to end (the release binary) on corpora of two sizes, with its
+//!    peak memory, to show memory stays flat as the corpus grows.
+//!
+//! Sizes: `SLANT_BENCH_MB` (default 200) and a quarter of it.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use slant::analyze::Doc;
+use slant::corpus::{Article, Format, Meta, OutletSource};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Sentences of the sample corpus, to build synthetic articles from.
+fn sentences() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "txt" || x == "md") {
+                let t = std::fs::read_to_string(&p).unwrap();
+                for line in t.lines().skip(1) {
+                    for s in line.split(". ") {
+                        if s.len() > 30 {
+                            out.push(format!("{}.", s.trim_end_matches('.')));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn article_text(rng: &mut Rng, sents: &[String]) -> String {
+    let target = 1000 + rng.below(7000);
+    let mut s = String::from("Synthetic title for a benchmark\n\n");
+    while s.len() < target {
+        for _ in 0..1 + rng.below(4) {
+            s.push_str(&sents[rng.below(sents.len())]);
+            s.push(' ');
+        }
+        s.push_str("\n\n");
+    }
+    s
+}
+
+/// Writes a corpus of about `mb` megabytes as JSONL files of ~16 MB.
+fn write_corpus(dir: &Path, mb: usize, sents: &[String]) -> u64 {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut total = 0u64;
+    let mut file_no = 0;
+    while total < (mb as u64) << 20 {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(dir.join(format!("part-{file_no:04}.jsonl"))).unwrap(),
+        );
+        let mut in_file = 0u64;
+        let mut i = 0;
+        while in_file < 16 << 20 && total < (mb as u64) << 20 {
+            let text = article_text(&mut rng, sents);
+            let rec = serde_json::json!({"id": format!("f{file_no}-{i}"), "outlet": format!("Outlet {}", i % 7), "date": "2025-01-14", "text": text});
+            let line = rec.to_string();
+            writeln!(f, "{line}").unwrap();
+            in_file += text.len() as u64;
+            total += text.len() as u64;
+            i += 1;
+        }
+        file_no += 1;
+    }
+    total
+}
+
+fn text_stages(sents: &[String], mb: usize) {
+    let mut rng = Rng(42);
+    let mut articles = Vec::new();
+    let mut bytes = 0usize;
+    while bytes < mb << 20 {
+        let text = article_text(&mut rng, sents);
+        bytes += text.len();
+        articles.push(Article {
+            id: String::new(),
+            path: String::new(),
+            line: None,
+            format: Format::Text,
+            text,
+            meta: Meta::default(),
+            outlet_source: OutletSource::Unknown,
+        });
+    }
+    let t = Instant::now();
+    let tokens: usize = articles
+        .par_iter()
+        .map(|a| Doc::prepare(a).map_or(0, |d| d.tokens.tokens.len()))
+        .sum();
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "text stages (clean+tokenize+sentences), {} threads: {:.1} MB in {:.2} s = {:.1} MB/s, {:.1} M tokens/s",
+        rayon::current_num_threads(),
+        bytes as f64 / 1e6,
+        s,
+        bytes as f64 / 1e6 / s,
+        tokens as f64 / 1e6 / s
+    );
+}
+
+/// Runs `slant run` on `data`; returns seconds, its summary line and its peak RSS in KB.
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4 below, which also gives its rusage"
+)]
+fn run_binary(data: &Path, out: &Path) -> (f64, String, i64) {
+    let t = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_slant"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.unwrap(), &mut stderr).unwrap();
+    let mut status = 0;
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child and writes into structs we own.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    assert_eq!(rc, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{stderr}"
+    );
+    (
+        t.elapsed().as_secs_f64(),
+        stderr.trim().to_string(),
+        ru.ru_maxrss,
+    )
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let mb: usize = std::env::var("SLANT_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let sents = sentences();
+    let tmp = tempfile::tempdir().unwrap();
+    for size in [mb / 4, mb] {
+        let data = tmp.path().join(format!("corpus-{size}"));
+        let bytes = write_corpus(&data, size, &sents);
+        let (secs, summary, rss) = run_binary(&data, &tmp.path().join(format!("reports-{size}")));
+        println!(
+            "slant run on {:.1} MB: {:.2} s = {:.1} MB/s, peak RSS {:.1} MB\n  {summary}",
+            bytes as f64 / 1e6,
+            secs,
+            bytes as f64 / 1e6 / secs,
+            rss as f64 / 1024.0
+        );
+        std::fs::remove_dir_all(&data).unwrap();
+    }
+    // Last: it holds the whole corpus in memory, which would inflate the children's
+    // peak RSS (a spawned child starts out sharing this process's pages).
+    text_stages(&sents, mb.min(200));
+}
