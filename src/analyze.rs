@@ -11,6 +11,8 @@ use std::ops::Range;
 use crate::corpus::clean::{Cleaned, clean};
 use crate::corpus::{Article, OutletSource, outlet};
 use crate::error::RejectReason;
+use crate::lexicon::Lexicons;
+use crate::score::{ArticleScores, score};
 use crate::text::{Sentence, TokenKind, TokenStream, split_sentences, tokenize};
 
 /// An article prepared for scoring: the original text and what the text stages found.
@@ -37,12 +39,10 @@ impl<'a> Doc<'a> {
                 RejectReason::Empty
             });
         }
-        let mut tokens = TokenStream {
-            tokens: Vec::with_capacity(text.len() / 5),
-            norm: String::with_capacity(text.len()),
-        };
+        let mut tokens = TokenStream::with_capacity(text.len());
         let mut paragraphs = Vec::with_capacity(cleaned.paragraphs.len());
         for r in &cleaned.paragraphs {
+            tokens.paragraph_break();
             let a = tokens.tokens.len();
             tokenize(text, r.clone(), &mut tokens);
             paragraphs.push(a..tokens.tokens.len());
@@ -80,11 +80,14 @@ pub struct ArticleResult {
     pub bytes: u64,
     pub tokens: u64,
     pub sentences: u64,
+    pub scores: ArticleScores,
 }
 
 /// The pure per-article analysis.
-pub fn analyze(article: &Article) -> Result<ArticleResult, RejectReason> {
+pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, RejectReason> {
     let doc = Doc::prepare(article)?;
+    let matches = lex.match_tokens(&doc.tokens);
+    let scores = score(&article.text, &doc.tokens, &doc.sentences, &matches, lex);
     let text = doc.text();
     let (outlet, outlet_source) = match &article.meta.outlet {
         Some(o) => (o.clone(), article.outlet_source),
@@ -117,6 +120,7 @@ pub fn analyze(article: &Article) -> Result<ArticleResult, RejectReason> {
         bytes: text.len() as u64,
         tokens: doc.tokens.word_count() as u64,
         sentences: doc.sentences.len() as u64,
+        scores,
     })
 }
 
@@ -189,12 +193,16 @@ mod tests {
         }
     }
 
+    fn no_lexicons() -> Lexicons {
+        Lexicons::compile(vec![], &mut vec![])
+    }
+
     #[test]
     fn counts_and_infers_outlet() {
         let a = article(
             "A title\n\nLi said ties improved, an expert told the Global Times. It was the 9th meeting.\n\nLeave a Reply\n",
         );
-        let r = analyze(&a).unwrap();
+        let r = analyze(&a, &no_lexicons()).unwrap();
         assert_eq!(r.title, "A title");
         assert_eq!(r.outlet, "Global Times");
         assert_eq!(r.outlet_source, OutletSource::Inferred);
@@ -207,7 +215,7 @@ mod tests {
     #[test]
     fn title_only_is_rejected_as_no_body() {
         assert_eq!(
-            analyze(&article("Just a title\n\n")).unwrap_err(),
+            analyze(&article("Just a title\n\n"), &no_lexicons()).unwrap_err(),
             RejectReason::NoBody
         );
     }

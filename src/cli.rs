@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands;
 use crate::corpus::Limits;
 use crate::error::Error;
-use crate::pipeline::{self, RunOptions};
+use crate::lexicon::format::Format;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FATAL: i32 = 1;
@@ -18,7 +19,9 @@ pub const EXIT_REJECTS: i32 = 3;
 
 const AFTER_HELP: &str = "\
 Reports (in --out, default reports/):
-  articles.csv   one row per article: id, path, outlet, date, title, lang, counts
+  articles.csv   one row per article: id, outlet, date, title, counts, sentiment,
+                 stance per axis, frames, target-specific sentiment and stance
+  terms.csv      every lexicon entry with its hits, articles and outlets
   rejects.csv    inputs that were skipped: path, line, reason
   run.json       what the run read and found, options, timings
   README.md      data dictionary of every column
@@ -49,6 +52,11 @@ pub enum Command {
     /// Analyse a corpus and write the reports.
     #[command(after_help = AFTER_HELP)]
     Run(RunArgs),
+    /// Score sentences from stdin (one per line) with VADER's algorithm; CSV to stdout.
+    Sentiment(SentimentArgs),
+    /// Work with lexicons.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +88,44 @@ pub struct RunArgs {
     pub max_article_bytes: u64,
 }
 
+#[derive(Debug, Args)]
+pub struct SentimentArgs {
+    /// Valence lexicon: a VADER `vader_lexicon.txt` (reproduces vaderSentiment 3.3.2),
+    /// or a native term<TAB>category<TAB>weight file. Default: the sentiment lexicon
+    /// of --lexicons.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+
+    /// Format of --lexicon: native, vader or liwc (default: detected).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<Format>,
+
+    /// Let multi-word lexicon entries match (VADER never matches them) and apply
+    /// "but" by position.
+    #[arg(long)]
+    pub fixed: bool,
+
+    /// Lexicon folder for the default lexicon and the negator, booster and contrast
+    /// rules of native lexicons.
+    #[arg(long, value_name = "DIR", default_value = "lexicons")]
+    pub lexicons: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LexiconCommand {
+    /// Validate a lexicon folder (every problem as file:line: what: how to fix) and
+    /// list shadowed entries. Exit 1 if a run would refuse it.
+    Check {
+        /// Lexicon folder.
+        #[arg(value_name = "DIR", default_value = "lexicons")]
+        dir: PathBuf,
+    },
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| format!("unknown format '{s}': use native, vader or liwc"))
+}
+
 /// Parses the command line and runs it; returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -91,29 +137,23 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Run(args) => run(args),
-    }
-}
-
-fn run(args: RunArgs) -> i32 {
-    let opts = RunOptions {
-        data: args.data,
-        lexicons: args.lexicons,
-        out: args.out,
-        threads: args.threads.map(usize::from),
-        limits: Limits {
-            max_article_bytes: args.max_article_bytes,
-        },
-        interactive: !args.quiet,
-    };
-    match pipeline::run(&opts) {
-        Ok(outcome) => {
-            if !args.quiet {
-                eprintln!("{}", outcome.summary());
-            }
-            outcome.exit_code()
+        Command::Run(a) => commands::run::run(commands::run::Args {
+            data: a.data,
+            out: a.out,
+            lexicons: a.lexicons,
+            quiet: a.quiet,
+            threads: a.threads.map(usize::from),
+            max_article_bytes: a.max_article_bytes,
+        }),
+        Command::Sentiment(a) => commands::sentiment::run(commands::sentiment::Args {
+            lexicon: a.lexicon,
+            format: a.format,
+            fixed: a.fixed,
+            lexicons: a.lexicons,
+        }),
+        Command::Lexicon(LexiconCommand::Check { dir }) => {
+            commands::lexicon::check(&dir, &mut std::io::stdout())
         }
-        Err(e) => report_error(&e),
     }
 }
 

@@ -45,6 +45,9 @@ pub enum Error {
 
     #[error("invalid option: {0}")]
     Usage(String),
+
+    #[error("lexicon problems (fix them and rerun; no article was read):\n{0}")]
+    Lexicon(#[from] crate::lexicon::Problems),
 }
 
 impl Error {

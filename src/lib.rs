@@ -12,9 +12,12 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod commands;
 pub mod corpus;
 pub mod error;
+pub mod lexicon;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod score;
 pub mod text;

@@ -15,8 +15,10 @@ use rayon::prelude::*;
 use crate::analyze::analyze;
 use crate::corpus::{Item, Limits, Manifest, Source, discover};
 use crate::error::{Error, Reject};
+use crate::lexicon::Lexicons;
 use crate::progress::Progress;
 use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
+use crate::report::terms::TermCounts;
 use crate::report::{self, Staging, Table, dictionary};
 
 /// Articles per batch, and bytes of text per batch, whichever comes first.
@@ -84,12 +86,8 @@ impl RunOutcome {
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let started = chrono::Utc::now();
     let t0 = Instant::now();
-    if !opts.lexicons.is_dir() {
-        return Err(Error::Usage(format!(
-            "lexicon folder {} does not exist: pass one with --lexicons",
-            opts.lexicons.display()
-        )));
-    }
+    // Lexicon problems stop the run before any article is read or any report touched.
+    let lex = Lexicons::load_dir(&opts.lexicons)?;
     let found = discover(&opts.data)?;
     let staging = Staging::begin(&opts.out)?;
     let t_discover = t0.elapsed().as_secs_f64();
@@ -115,8 +113,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let mut articles = Table::create(
         staging.dir(),
         report::articles::FILE,
-        report::articles::COLUMNS,
+        &report::articles::columns(&lex),
     )?;
+    let mut terms = TermCounts::new(&lex);
     let mut rejects = Table::create(
         staging.dir(),
         report::rejects::FILE,
@@ -148,6 +147,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         let files = &found.files;
         let manifest = &manifest;
         let limits = opts.limits;
+        let lex = &lex;
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_ITEMS);
             let mut bytes = 0;
@@ -172,7 +172,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                     .map(|item| match item {
                         Item::Article(a) => {
                             let t = Instant::now();
-                            let r = analyze(a).map_err(|reason| Reject {
+                            let r = analyze(a, lex).map_err(|reason| Reject {
                                 path: a.path.clone(),
                                 line: a.line,
                                 reason,
@@ -201,7 +201,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                         counts.tokens += a.tokens;
                         counts.sentences += a.sentences;
                         counts.chars_removed += a.chars_removed;
-                        articles.row(&report::articles::row(a, line))?;
+                        terms.add(&a.outlet, &a.scores.term_hits);
+                        articles.row(&report::articles::row(a, line, lex))?;
                     }
                     (_, None) => unreachable!("articles always have a result"),
                 }
@@ -215,7 +216,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
 
     articles.finish()?;
     rejects.finish()?;
-    std::fs::write(staging.dir().join("README.md"), dictionary::render()).map_err(|e| {
+    terms.write(staging.dir(), &lex)?;
+    std::fs::write(staging.dir().join("README.md"), dictionary::render(&lex)).map_err(|e| {
         Error::Output {
             path: staging.dir().join("README.md"),
             source: e,

@@ -12,6 +12,7 @@ pub mod dictionary;
 pub mod output;
 pub mod rejects;
 pub mod run_json;
+pub mod terms;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -24,15 +25,39 @@ use crate::error::Error;
 pub use output::Staging;
 
 /// A report column: its name (a contract: never renamed or reordered) and meaning.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Column {
-    pub name: &'static str,
-    pub meaning: &'static str,
+    pub name: Cow<'static, str>,
+    pub meaning: Cow<'static, str>,
 }
 
-/// Shorthand for declaring column lists.
+/// Shorthand for declaring fixed column lists.
 pub const fn col(name: &'static str, meaning: &'static str) -> Column {
-    Column { name, meaning }
+    Column {
+        name: Cow::Borrowed(name),
+        meaning: Cow::Borrowed(meaning),
+    }
+}
+
+/// A column whose name depends on the lexicons (a stance axis, frame or target).
+pub fn dyn_col(name: String, meaning: String) -> Column {
+    Column {
+        name: Cow::Owned(name),
+        meaning: Cow::Owned(meaning),
+    }
+}
+
+/// A lexicon category as a column-name part: lowercase ASCII letters, digits and `_`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
 }
 
 /// Prefixes text that a spreadsheet would read as a formula.
@@ -123,7 +148,7 @@ impl Table {
             width: columns.len(),
             rows: 0,
         };
-        t.write(columns.iter().map(|c| c.name))?;
+        t.write(columns.iter().map(|c| c.name.as_bytes()))?;
         Ok(t)
     }
 
@@ -188,6 +213,12 @@ mod tests {
                 "0.00"
             ]
         );
+    }
+
+    #[test]
+    fn slugs_for_column_names() {
+        assert_eq!(slug("United States"), "united_states");
+        assert_eq!(slug("Security & Defense"), "security_defense");
     }
 
     #[test]

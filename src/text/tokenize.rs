@@ -22,6 +22,9 @@ pub enum TokenKind {
     Number,
     Cjk,
     Punct,
+    /// The possessive `'s` split off a word (`Japan's` → `japan`, `'s`), so that the
+    /// word matches lexicon entries; not counted as a token.
+    Clitic,
 }
 
 /// A token: `start..end` in the original text, `norm_start..norm_end` in
@@ -40,20 +43,51 @@ impl Token {
         self.start as usize..self.end as usize
     }
 
-    /// Words, numbers and CJK tokens count as tokens in reports; punctuation does not.
+    /// Words, numbers and CJK tokens count as tokens in reports; punctuation and
+    /// clitics do not.
     pub fn is_wordlike(&self) -> bool {
-        self.kind != TokenKind::Punct
+        matches!(
+            self.kind,
+            TokenKind::Word | TokenKind::Number | TokenKind::Cjk
+        )
     }
 }
 
 /// The tokens of one article and the buffer holding their normalized forms.
-#[derive(Debug, Default, Clone)]
+///
+/// The buffer is itself a matchable text: every normalized token is preceded and
+/// followed by a space (`" japan 's ties "`), and a paragraph break is marked by a
+/// newline, so a lexicon term `" mutual trust "` matches exactly the token sequences
+/// it names, in one scan of the buffer, and never across paragraphs.
+#[derive(Debug, Clone)]
 pub struct TokenStream {
     pub tokens: Vec<Token>,
     pub norm: String,
 }
 
+impl Default for TokenStream {
+    fn default() -> Self {
+        TokenStream::with_capacity(0)
+    }
+}
+
 impl TokenStream {
+    pub fn with_capacity(text_bytes: usize) -> TokenStream {
+        let mut norm = String::with_capacity(text_bytes + text_bytes / 4 + 2);
+        norm.push(' ');
+        TokenStream {
+            tokens: Vec::with_capacity(text_bytes / 5),
+            norm,
+        }
+    }
+
+    /// Marks a paragraph break, so that no multi-word term matches across it.
+    pub fn paragraph_break(&mut self) {
+        if !self.tokens.is_empty() {
+            self.norm.push_str("\n ");
+        }
+    }
+
     pub fn norm(&self, t: &Token) -> &str {
         &self.norm[t.norm_start as usize..t.norm_end as usize]
     }
@@ -152,6 +186,19 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut TokenStream) {
                 end = e;
                 kind
             }
+            Class::Apostrophe
+                if i > 0
+                    && matches!(char_at(s, end), Some('s' | 'S'))
+                    && !char_at(s, end + 1).is_some_and(|y| {
+                        matches!(class(y), Class::Alpha | Class::Digit | Class::Mark)
+                    })
+                    && s[..i].chars().next_back().is_some_and(|p| {
+                        matches!(class(p), Class::Alpha | Class::Digit | Class::Mark)
+                    }) =>
+            {
+                end += 1;
+                TokenKind::Clitic
+            }
             Class::Han | Class::Hiragana => TokenKind::Cjk,
             Class::Katakana | Class::Hangul => {
                 while let Some(n) = char_at(s, end) {
@@ -207,6 +254,15 @@ fn scan_word(s: &str, i: usize, first: Class) -> (usize, TokenKind) {
                     initials = 0;
                 }
                 end = after;
+            }
+            Class::Apostrophe
+                if matches!(next, Some('s' | 'S'))
+                    && !char_at(s, after + 1).is_some_and(|y| {
+                        matches!(class(y), Class::Alpha | Class::Digit | Class::Mark)
+                    }) =>
+            {
+                // Possessive `'s`: the word ends here; the clitic becomes its own token.
+                break;
             }
             Class::Apostrophe if next.is_some_and(|x| class(x) == Class::Alpha) => {
                 has_alpha = true;
@@ -272,7 +328,9 @@ fn push(out: &mut TokenStream, s: &str, r: Range<usize>, base: usize, kind: Toke
     let norm_start = out.norm.len();
     let piece = &s[r.clone()];
     match kind {
-        TokenKind::Word | TokenKind::Number => normalize_into(piece, &mut out.norm),
+        TokenKind::Word | TokenKind::Number | TokenKind::Clitic => {
+            normalize_into(piece, &mut out.norm)
+        }
         TokenKind::Punct if piece.is_ascii() => out.norm.push_str(piece),
         TokenKind::Punct => {
             for c in piece.nfkc() {
@@ -281,11 +339,13 @@ fn push(out: &mut TokenStream, s: &str, r: Range<usize>, base: usize, kind: Toke
         }
         TokenKind::Cjk => out.norm.extend(piece.nfkc()),
     }
+    let norm_end = out.norm.len();
+    out.norm.push(' ');
     out.tokens.push(Token {
         start: (base + r.start) as u32,
         end: (base + r.end) as u32,
         norm_start: norm_start as u32,
-        norm_end: out.norm.len() as u32,
+        norm_end: norm_end as u32,
         kind,
     });
 }
@@ -310,9 +370,13 @@ mod tests {
     fn english_words_keep_inner_marks() {
         assert_eq!(
             toks("Japan's mid-January visit"),
-            ["japan's", "mid-january", "visit"]
+            ["japan", "'s", "mid-january", "visit"]
         );
-        assert_eq!(toks("Japan’s ties"), ["japan's", "ties"]);
+        assert_eq!(
+            toks("Japan’s ties, it's"),
+            ["japan", "'s", "ties", ",", "it", "'s"]
+        );
+        assert_eq!(toks("Bo'ao 's'"), ["bo'ao", "'", "s", "'"]);
         assert_eq!(
             toks("the U.S. and e.g. U.K"),
             ["the", "u.s.", "and", "e.g.", "u.k"]
@@ -336,6 +400,17 @@ mod tests {
         );
         assert_eq!(toks("Oct.9 and 2.0."), ["oct", ".", "9", "and", "2.0", "."]);
         assert_eq!(toks("years 2024,2025"), ["years", "2024", ",", "2025"]);
+    }
+
+    #[test]
+    fn norm_buffer_is_space_delimited() {
+        let s = "Mutual trust";
+        let mut ts = TokenStream::default();
+        tokenize(s, 0..s.len(), &mut ts);
+        ts.paragraph_break();
+        tokenize(s, 0..s.len(), &mut ts);
+        assert_eq!(ts.norm, " mutual trust \n mutual trust ");
+        assert_eq!(ts.word_count(), 4);
     }
 
     #[test]
@@ -370,6 +445,6 @@ mod tests {
         let mut ts = TokenStream::default();
         tokenize(s, 0..s.len(), &mut ts);
         let orig: Vec<&str> = ts.tokens.iter().map(|t| &s[t.range()]).collect();
-        assert_eq!(orig, ["“", "Lü’s", "”", "visit"]);
+        assert_eq!(orig, ["“", "Lü", "’s", "”", "visit"]);
     }
 }

@@ -1,0 +1,623 @@
+//! Compile: validated entries → one immutable matcher shared by all threads.
+//!
+//! Every term is tokenized and normalized exactly like article text and becomes a
+//! pattern over the space-delimited normalized buffer (`" mutual trust "`, or
+//! `" cooperat"` for a wildcard). Identical patterns from different kinds share one
+//! automaton pattern. Matching runs the automaton once over an article's buffer,
+//! collecting overlapping candidates, then resolves them per kind: leftmost, then
+//! longest (in tokens), exact before wildcard, longer prefix before shorter; a token is
+//! counted at most once per kind.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::format::{Format, RawEntry, read_file};
+use super::{Kind, Problem, Problems};
+use crate::text::{TokenStream, tokenize};
+
+/// A lexicon entry, as compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: Kind,
+    /// Index into [`Lexicons::categories`] of this kind.
+    pub category: u32,
+    pub weight: f64,
+    /// The term as written (with its `*` if a wildcard).
+    pub term: String,
+    pub tokens: u32,
+    pub wildcard: bool,
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    entries: Vec<u32>,
+    tokens: u32,
+    wildcard: bool,
+    bytes: u32,
+    kinds: u16,
+}
+
+/// A resolved match: entry `entry` covers tokens `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The hits of one article, per kind, in token order.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    pub by_kind: [Vec<Hit>; Kind::ALL.len()],
+}
+
+impl Matches {
+    pub fn of(&self, kind: Kind) -> &[Hit] {
+        &self.by_kind[kind.index()]
+    }
+}
+
+/// All lexicons of a run, compiled.
+#[derive(Debug, Clone)]
+pub struct Lexicons {
+    /// Sorted by kind name, category, term: the order of `terms.csv`.
+    pub entries: Vec<Entry>,
+    categories: Vec<Vec<String>>,
+    patterns: Vec<Pattern>,
+    matcher: Option<AhoCorasick>,
+    /// Things worth knowing that do not stop a run (shadowed or repeated entries).
+    pub warnings: Vec<Problem>,
+    /// The files read, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// Entries of one file, with the kind and format they were read as.
+pub struct Source {
+    pub kind: Kind,
+    pub path: PathBuf,
+    pub format: Format,
+    pub entries: Vec<RawEntry>,
+}
+
+impl Lexicons {
+    /// Reads and compiles every lexicon in `dir`. All problems are returned together.
+    pub fn load_dir(dir: &Path) -> Result<Lexicons, Problems> {
+        let mut problems = Vec::new();
+        let mut sources = Vec::new();
+        let mut files = Vec::new();
+        if !dir.is_dir() {
+            return Err(Problems(vec![Problem {
+                path: dir.to_path_buf(),
+                line: 0,
+                message: "lexicon folder does not exist: pass one with --lexicons".into(),
+            }]));
+        }
+        for (kind, path) in lexicon_files(dir, &mut problems) {
+            let f = read_file(&path, kind, None, &mut problems);
+            files.push(path.clone());
+            sources.push(Source {
+                kind,
+                path,
+                format: f.format,
+                entries: f.entries,
+            });
+        }
+        let mut lex = Lexicons::compile(sources, &mut problems);
+        lex.files = files;
+        if problems.is_empty() {
+            Ok(lex)
+        } else {
+            Err(Problems(problems))
+        }
+    }
+
+    /// Reads one file as the given kind (for `slant sentiment --lexicon FILE`).
+    pub fn load_file(
+        path: &Path,
+        kind: Kind,
+        format: Option<Format>,
+    ) -> Result<Lexicons, Problems> {
+        let mut problems = Vec::new();
+        let f = read_file(path, kind, format, &mut problems);
+        let mut lex = Lexicons::compile(
+            vec![Source {
+                kind,
+                path: path.to_path_buf(),
+                format: f.format,
+                entries: f.entries,
+            }],
+            &mut problems,
+        );
+        lex.files = vec![path.to_path_buf()];
+        if problems.is_empty() {
+            Ok(lex)
+        } else {
+            Err(Problems(problems))
+        }
+    }
+
+    /// Normalizes, checks for duplicates and builds the matcher.
+    pub fn compile(sources: Vec<Source>, problems: &mut Vec<Problem>) -> Lexicons {
+        let mut warnings = Vec::new();
+        // (kind, pattern, category or "" for sentiment) → position in `kept`
+        let mut seen: HashMap<(Kind, String, String), usize> = HashMap::new();
+        let mut kept: Vec<(Entry, String)> = Vec::new();
+        for src in sources {
+            let lenient = src.format == Format::Vader;
+            for raw in src.entries {
+                let Some((pattern, tokens)) = pattern_of(&raw.term, raw.wildcard) else {
+                    problems.push(Problem {
+                        path: src.path.clone(),
+                        line: raw.line,
+                        message: format!("term '{}' has no words after normalization", raw.term),
+                    });
+                    continue;
+                };
+                let cat_key = if src.kind == Kind::Sentiment {
+                    String::new()
+                } else {
+                    raw.category.clone()
+                };
+                let key = (src.kind, pattern.clone(), cat_key);
+                let entry = Entry {
+                    kind: src.kind,
+                    category: 0,
+                    weight: raw.weight,
+                    term: if raw.wildcard {
+                        format!("{}*", raw.term)
+                    } else {
+                        raw.term.clone()
+                    },
+                    tokens,
+                    wildcard: raw.wildcard,
+                    path: src.path.clone(),
+                    line: raw.line,
+                };
+                if let Some(&i) = seen.get(&key) {
+                    let first = &kept[i].0;
+                    let at = format!("{}:{}", first.path.display(), first.line);
+                    let here = Problem {
+                        path: src.path.clone(),
+                        line: raw.line,
+                        message: String::new(),
+                    };
+                    if lenient {
+                        warnings.push(Problem {
+                            message: format!(
+                                "'{}' repeats {at}; the later weight {} wins (as in VADER)",
+                                entry.term, entry.weight
+                            ),
+                            ..here
+                        });
+                        kept[i].0.weight = entry.weight;
+                    } else if first.weight == entry.weight {
+                        warnings.push(Problem {
+                            message: format!(
+                                "'{}' repeats {at} with the same weight: remove one",
+                                entry.term
+                            ),
+                            ..here
+                        });
+                    } else {
+                        problems.push(Problem {
+                            message: format!(
+                                "duplicate term '{}' with weight {} (first at {at} with weight {}): keep one",
+                                entry.term, entry.weight, first.weight
+                            ),
+                            ..here
+                        });
+                    }
+                    continue;
+                }
+                seen.insert(key, kept.len());
+                let category = raw.category;
+                kept.push((entry, pattern + "\u{0}" + &category));
+            }
+        }
+        // Categories per kind, sorted, and entries in report order.
+        let mut categories: Vec<Vec<String>> = vec![Vec::new(); Kind::ALL.len()];
+        for (e, pc) in &kept {
+            let cat = pc.split('\u{0}').nth(1).unwrap_or("").to_string();
+            categories[e.kind.index()].push(cat);
+        }
+        for c in &mut categories {
+            c.sort();
+            c.dedup();
+        }
+        let mut items: Vec<(Entry, String, String)> = kept
+            .into_iter()
+            .map(|(mut e, pc)| {
+                let mut parts = pc.splitn(2, '\u{0}');
+                let pattern = parts.next().unwrap_or("").to_string();
+                let cat = parts.next().unwrap_or("").to_string();
+                e.category = categories[e.kind.index()]
+                    .binary_search(&cat)
+                    .expect("category listed") as u32;
+                (e, pattern, cat)
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            (a.0.kind.name(), &a.2, &a.0.term, &a.0.path, a.0.line).cmp(&(
+                b.0.kind.name(),
+                &b.2,
+                &b.0.term,
+                &b.0.path,
+                b.0.line,
+            ))
+        });
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut by_text: HashMap<String, usize> = HashMap::new();
+        let mut entries = Vec::with_capacity(items.len());
+        for (id, (e, pattern, _)) in items.into_iter().enumerate() {
+            let p = *by_text.entry(pattern.clone()).or_insert_with(|| {
+                texts.push(pattern.clone());
+                patterns.push(Pattern {
+                    entries: Vec::new(),
+                    tokens: e.tokens,
+                    wildcard: e.wildcard,
+                    bytes: pattern.len() as u32,
+                    kinds: 0,
+                });
+                patterns.len() - 1
+            });
+            patterns[p].entries.push(id as u32);
+            patterns[p].kinds |= 1 << e.kind.index();
+            entries.push(e);
+        }
+        warnings.extend(shadowed(&entries, &texts, &patterns));
+        let matcher = if texts.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&texts)
+                    .expect("lexicon patterns build"),
+            )
+        };
+        Lexicons {
+            entries,
+            categories,
+            patterns,
+            matcher,
+            warnings,
+            files: Vec::new(),
+        }
+    }
+
+    /// Sorted category names of a kind (stance axes, frames, targets).
+    pub fn categories(&self, kind: Kind) -> &[String] {
+        &self.categories[kind.index()]
+    }
+
+    pub fn category_of(&self, entry: &Entry) -> &str {
+        &self.categories[entry.kind.index()][entry.category as usize]
+    }
+
+    pub fn has(&self, kind: Kind) -> bool {
+        self.entries.iter().any(|e| e.kind == kind)
+    }
+
+    /// Matches all lexicons against an article's tokens in one scan.
+    pub fn match_tokens(&self, ts: &TokenStream) -> Matches {
+        let mut out = Matches::default();
+        let Some(ac) = &self.matcher else { return out };
+        // (start token, end token, pattern)
+        let mut cands: Vec<(u32, u32, u32)> = Vec::new();
+        for m in ac.find_overlapping_iter(&ts.norm) {
+            let first = m.start() + 1;
+            let t = ts
+                .tokens
+                .partition_point(|t| (t.norm_start as usize) < first);
+            if t < ts.tokens.len() && ts.tokens[t].norm_start as usize == first {
+                let p = &self.patterns[m.pattern().as_usize()];
+                cands.push((t as u32, t as u32 + p.tokens, m.pattern().as_u32()));
+            }
+        }
+        let pats = &self.patterns;
+        cands.sort_unstable_by(|a, b| {
+            let (pa, pb) = (&pats[a.2 as usize], &pats[b.2 as usize]);
+            a.0.cmp(&b.0)
+                .then(b.1.cmp(&a.1))
+                .then(pa.wildcard.cmp(&pb.wildcard))
+                .then(pb.bytes.cmp(&pa.bytes))
+        });
+        let mut next_free = [0u32; Kind::ALL.len()];
+        for (start, end, p) in cands {
+            let pat = &self.patterns[p as usize];
+            for k in Kind::ALL {
+                let ki = k.index();
+                if pat.kinds & (1 << ki) == 0 || start < next_free[ki] {
+                    continue;
+                }
+                next_free[ki] = end;
+                for &e in &pat.entries {
+                    if self.entries[e as usize].kind == k {
+                        out.by_kind[ki].push(Hit {
+                            entry: e,
+                            start,
+                            end,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The matcher pattern of a term: its normalized tokens, each surrounded by spaces,
+/// without the closing space for a wildcard. `None` if the term has no tokens.
+pub fn pattern_of(term: &str, wildcard: bool) -> Option<(String, u32)> {
+    let mut ts = TokenStream::default();
+    tokenize(term, 0..term.len(), &mut ts);
+    if ts.tokens.is_empty() {
+        return None;
+    }
+    let mut p = ts.norm;
+    if wildcard {
+        p.pop();
+    }
+    Some((p, ts.tokens.len() as u32))
+}
+
+/// Entries that another entry of the same kind overrides on some words: an exact term
+/// inside a wildcard's reach, or a longer wildcard inside a shorter one's.
+fn shadowed(entries: &[Entry], texts: &[String], patterns: &[Pattern]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let wild: Vec<usize> = (0..patterns.len())
+        .filter(|&i| patterns[i].wildcard)
+        .collect();
+    for (i, p) in patterns.iter().enumerate() {
+        for &w in &wild {
+            if w == i || patterns[w].tokens != p.tokens || !texts[i].starts_with(&texts[w]) {
+                continue;
+            }
+            for &e in &p.entries {
+                for &we in &patterns[w].entries {
+                    let (a, b) = (&entries[e as usize], &entries[we as usize]);
+                    if a.kind == b.kind && (a.category == b.category || a.kind == Kind::Sentiment) {
+                        out.push(Problem {
+                            path: b.path.clone(),
+                            line: b.line,
+                            message: format!(
+                                "{} '{}' is shadowed by '{}' ({}:{}) on the words that match both: the more specific entry wins",
+                                b.kind.name(),
+                                b.term,
+                                a.term,
+                                a.path.display(),
+                                a.line
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The lexicon files under `dir` with their kinds, sorted by path. README and Markdown
+/// files are documentation; other unknown names are problems.
+fn lexicon_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<(Kind, PathBuf)> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            problems.push(Problem {
+                path: dir.to_path_buf(),
+                line: 0,
+                message: format!("cannot read the lexicon folder: {e}"),
+            });
+            return out;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') || is_doc(&name) {
+            continue;
+        }
+        if path.is_dir() {
+            let Some(kind) = Kind::from_name(&name) else {
+                problems.push(unknown_kind(&path, &name));
+                continue;
+            };
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            inner.sort();
+            for p in inner {
+                let n = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if p.is_file() && !n.starts_with('.') && !is_doc(&n) && is_lexicon_ext(&p) {
+                    out.push((kind, p));
+                }
+            }
+        } else if is_lexicon_ext(&path) {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match Kind::from_name(&stem) {
+                Some(kind) => out.push((kind, path)),
+                None => problems.push(unknown_kind(&path, &stem)),
+            }
+        }
+    }
+    out
+}
+
+fn is_doc(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("readme") || lower.starts_with("license") || lower.ends_with(".md")
+}
+
+fn is_lexicon_ext(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "tsv" | "csv" | "txt" | "dic"
+        )
+    })
+}
+
+fn unknown_kind(path: &Path, name: &str) -> Problem {
+    Problem {
+        path: path.to_path_buf(),
+        line: 1,
+        message: format!(
+            "unknown lexicon kind '{name}': name the file (or its folder) after one of {}",
+            Kind::names()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn lex(files: &[(&str, &str)]) -> Result<Lexicons, Problems> {
+        let d = tempfile::tempdir().unwrap();
+        for (n, body) in files {
+            let p = d.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        Lexicons::load_dir(d.path())
+    }
+
+    fn hits(l: &Lexicons, kind: Kind, text: &str) -> Vec<(String, String)> {
+        let mut ts = TokenStream::default();
+        tokenize(text, 0..text.len(), &mut ts);
+        l.match_tokens(&ts)
+            .of(kind)
+            .iter()
+            .map(|h| {
+                let e = &l.entries[h.entry as usize];
+                let covered = &text[ts.tokens[h.start as usize].start as usize
+                    ..ts.tokens[h.end as usize - 1].end as usize];
+                (e.term.clone(), covered.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn longest_match_wins_and_wildcards_yield_to_exact_terms() {
+        let l = lex(&[(
+            "stance.tsv",
+            "trust\tengagement\t1\nmutual trust\tengagement\t2\ncooperat*\tengagement\t1\ncooperation\tengagement\t1.5\ncoop*\tengagement\t0.5\n",
+        )])
+        .unwrap();
+        let got = hits(
+            &l,
+            Kind::Stance,
+            "Mutual trust and trust; cooperation, cooperative COOPERATING, coop.",
+        );
+        let terms: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            terms,
+            [
+                "mutual trust",
+                "trust",
+                "cooperation",
+                "cooperat*",
+                "cooperat*",
+                "coop*"
+            ]
+        );
+        assert_eq!(got[0].1, "Mutual trust");
+        // shadowing is listed for `lexicon check`
+        assert!(l.warnings.iter().any(|w| {
+            w.message
+                .contains("'cooperat*' is shadowed by 'cooperation'")
+        }));
+    }
+
+    #[test]
+    fn kinds_match_independently_in_one_pass() {
+        let l = lex(&[
+            ("sentiment.tsv", "trust\tgeneral\t2.3\n"),
+            ("stance.tsv", "mutual trust\tengagement\t2\n"),
+            ("targets.tsv", "Japan\tjapan\nJapanese\tjapan\n"),
+        ])
+        .unwrap();
+        let text = "Japan's mutual trust with Japanese firms";
+        assert_eq!(
+            hits(&l, Kind::Sentiment, text),
+            [("trust".to_string(), "trust".to_string())]
+        );
+        assert_eq!(hits(&l, Kind::Stance, text).len(), 1);
+        assert_eq!(
+            hits(&l, Kind::Targets, text).len(),
+            2,
+            "possessive and adjective both match"
+        );
+    }
+
+    #[test]
+    fn terms_normalize_like_text() {
+        let l = lex(&[(
+            "sentiment.tsv",
+            "don’t WORRY\tgeneral\t1\nＵ.Ｓ. ally\tgeneral\t1\n",
+        )])
+        .unwrap();
+        assert_eq!(hits(&l, Kind::Sentiment, "Don't worry, U.S. ally").len(), 2);
+    }
+
+    #[test]
+    fn no_match_across_paragraphs() {
+        let l = lex(&[("stance.tsv", "mutual trust\tengagement\t2\n")]).unwrap();
+        let text = "mutual\ntrust";
+        let mut ts = TokenStream::default();
+        tokenize(text, 0..6, &mut ts);
+        ts.paragraph_break();
+        tokenize(text, 7..12, &mut ts);
+        assert!(l.match_tokens(&ts).of(Kind::Stance).is_empty());
+    }
+
+    #[test]
+    fn problems_from_all_files_are_reported_together() {
+        let err = lex(&[
+            ("stance.tsv", "a\tx\t1\na\tx\t2\n"),
+            ("stnace.tsv", "b\tx\t1\n"),
+            ("frames/extra.tsv", "c\teconomic\tzz\n"),
+            ("README.md", "docs"),
+        ])
+        .unwrap_err();
+        let s = err.to_string();
+        assert_eq!(err.0.len(), 3, "{s}");
+        assert!(s.contains("frames/extra.tsv:1: weight 'zz'"), "{s}");
+        assert!(
+            s.contains("stance.tsv:2: duplicate term 'a' with weight 2"),
+            "{s}"
+        );
+        assert!(
+            s.contains("stnace.tsv:1: unknown lexicon kind 'stnace'"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn entries_are_sorted_for_reports() {
+        let l = lex(&[(
+            "frames.tsv",
+            "war\tsecurity\ntrade\teconomic\naid\teconomic\n",
+        )])
+        .unwrap();
+        let order: Vec<&str> = l.entries.iter().map(|e| e.term.as_str()).collect();
+        assert_eq!(order, ["aid", "trade", "war"]);
+        assert_eq!(l.categories(Kind::Frames), ["economic", "security"]);
+    }
+}

@@ -1,0 +1,421 @@
+//! Score: lexicon matches → sentiment, stance, frames and target-specific scores.
+//!
+//! Runs inside the pure per-article analysis, after tokenizing and matching. Each
+//! sentence is scored for sentiment with the VADER rules ([`vader`]) using the
+//! `sentiment` lexicon and the rule lexicons (`negators`, `boosters`, `contrast`).
+//! Stance hits are weighted and flipped (× the negator's scalar) when a negator stands
+//! within three words before them in the same sentence. Targets collect the sentiment
+//! and stance of the sentences that mention them. Everything here is summed, not
+//! averaged, so that results merge exactly; means are taken when reports are written.
+
+pub mod vader;
+
+use std::ops::Range;
+
+use crate::lexicon::{Hit, Kind, Lexicons, Matches};
+use crate::text::{Sentence, Token, TokenKind, TokenStream};
+use vader::{Mode, Scores, Word, py_isupper, score_words};
+
+/// Compound at or above which a sentence counts as positive (VADER's convention),
+/// and at or below whose negative it counts as negative.
+pub const SENTIMENT_THRESHOLD: f64 = 0.05;
+/// Frame hits an article needs for a primary frame (Field et al. 2018 use ≥3).
+pub const PRIMARY_FRAME_MIN_HITS: u32 = 3;
+/// Words before a stance term searched for a negator.
+const NEGATION_WINDOW: usize = 3;
+
+/// Weighted stance hits on one axis: positive and negative weight sums, as absolute
+/// values, after negation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AxisTally {
+    pub hits: u32,
+    pub pos: f64,
+    pub neg: f64,
+}
+
+impl AxisTally {
+    pub fn add(&mut self, w: f64) {
+        self.hits += 1;
+        if w >= 0.0 {
+            self.pos += w;
+        } else {
+            self.neg -= w;
+        }
+    }
+
+    pub fn merge(&mut self, o: &AxisTally) {
+        self.hits += o.hits;
+        self.pos += o.pos;
+        self.neg += o.neg;
+    }
+
+    pub fn net(&self) -> f64 {
+        self.pos - self.neg
+    }
+
+    /// (pos − neg) / (pos + neg), in −1..1; `None` without hits.
+    pub fn index(&self) -> Option<f64> {
+        let total = self.pos + self.neg;
+        (total > 0.0).then(|| (self.pos - self.neg) / total)
+    }
+}
+
+/// Sentences mentioning one target, with their sentiment and stance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TargetTally {
+    pub sentences: u32,
+    pub sentiment_sum: f64,
+    pub axes: Vec<AxisTally>,
+}
+
+/// The scores of a span of text (an article, or later a quoted statement).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Sentences with at least one word.
+    pub sentences: u32,
+    pub sentiment_sum: f64,
+    pub positive_sentences: u32,
+    pub negative_sentences: u32,
+    pub sentiment_hits: u32,
+    /// Per stance axis, in [`Lexicons::categories`] order.
+    pub axes: Vec<AxisTally>,
+    /// Per frame: hits and weighted hits.
+    pub frames: Vec<(u32, f64)>,
+}
+
+impl Tally {
+    pub fn new(lex: &Lexicons) -> Tally {
+        Tally {
+            axes: vec![AxisTally::default(); lex.categories(Kind::Stance).len()],
+            frames: vec![(0, 0.0); lex.categories(Kind::Frames).len()],
+            ..Tally::default()
+        }
+    }
+
+    pub fn mean_sentiment(&self) -> Option<f64> {
+        (self.sentences > 0).then(|| self.sentiment_sum / self.sentences as f64)
+    }
+
+    pub fn frame_hits(&self) -> u32 {
+        self.frames.iter().map(|f| f.0).sum()
+    }
+
+    /// The frame with the most weighted hits, if it has at least
+    /// [`PRIMARY_FRAME_MIN_HITS`] hits; ties go to the first in name order.
+    pub fn primary_frame(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, f) in self.frames.iter().enumerate() {
+            if f.0 >= PRIMARY_FRAME_MIN_HITS && best.is_none_or(|b| f.1 > self.frames[b].1) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+}
+
+/// Everything scored in one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleScores {
+    pub tally: Tally,
+    /// Per target, in [`Lexicons::categories`] order.
+    pub targets: Vec<TargetTally>,
+    /// (entry id, hits) of every entry that matched, by entry id.
+    pub term_hits: Vec<(u32, u32)>,
+    /// Compound sentiment of each sentence, for statements and explanations.
+    pub sentence_compound: Vec<f64>,
+}
+
+/// What the rule lexicons say about one token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenInfo {
+    pub valence: Option<f64>,
+    pub in_lexicon: bool,
+    pub booster: Option<f64>,
+    pub negator: Option<f64>,
+    pub contrast: Option<f64>,
+}
+
+/// Per-token sentiment and rule annotations from the matches.
+pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Vec<TokenInfo> {
+    let mut info = vec![TokenInfo::default(); ts.tokens.len()];
+    let weight = |h: &Hit| lex.entries[h.entry as usize].weight;
+    for h in m.of(Kind::Sentiment) {
+        let (s, e) = (h.start as usize, h.end as usize);
+        info[s].valence = Some(weight(h));
+        for t in &mut info[s + 1..e] {
+            t.in_lexicon = true;
+        }
+    }
+    for h in m.of(Kind::Boosters) {
+        let (s, e) = (h.start as usize, h.end as usize);
+        // A multi-word booster ("kind of") acts from its last word; the others are
+        // part of it and carry no sentiment.
+        for t in &mut info[s..e - 1] {
+            t.booster = Some(0.0);
+        }
+        info[e - 1].booster = Some(weight(h));
+    }
+    for h in m.of(Kind::Negators) {
+        for t in &mut info[h.start as usize..h.end as usize] {
+            t.negator = Some(weight(h));
+        }
+    }
+    for h in m.of(Kind::Contrast) {
+        info[h.start as usize].contrast = Some(weight(h));
+    }
+    info
+}
+
+/// VADER sentiment of the tokens `toks` of `text`.
+pub fn span_sentiment(
+    text: &str,
+    ts: &TokenStream,
+    info: &[TokenInfo],
+    toks: Range<usize>,
+) -> Scores {
+    let mut bangs = 0;
+    let mut qmarks = 0;
+    let mut local: Vec<Word<'_>> = Vec::with_capacity(toks.len());
+    for i in toks {
+        let t: &Token = &ts.tokens[i];
+        match t.kind {
+            TokenKind::Punct => match ts.norm(t) {
+                "!" | "！" => bangs += 1,
+                "?" | "？" => qmarks += 1,
+                _ => {}
+            },
+            TokenKind::Clitic => {}
+            _ => {
+                let ti = info[i];
+                local.push(Word {
+                    lower: ts.norm(t),
+                    upper: t.kind == TokenKind::Word && py_isupper(&text[t.range()]),
+                    valence: ti.valence,
+                    in_lexicon: ti.in_lexicon,
+                    booster: ti.booster,
+                    negator: ti.negator,
+                    contrast: ti.contrast,
+                });
+            }
+        }
+    }
+    score_words(&local, bangs, qmarks, Mode::Fixed, false)
+}
+
+/// Scores one prepared article.
+pub fn score(
+    text: &str,
+    ts: &TokenStream,
+    sentences: &[Sentence],
+    m: &Matches,
+    lex: &Lexicons,
+) -> ArticleScores {
+    let info = annotate(ts, m, lex);
+    let n_axes = lex.categories(Kind::Stance).len();
+    let n_targets = lex.categories(Kind::Targets).len();
+    let mut out = ArticleScores {
+        tally: Tally::new(lex),
+        targets: vec![
+            TargetTally {
+                axes: vec![AxisTally::default(); n_axes],
+                ..TargetTally::default()
+            };
+            n_targets
+        ],
+        sentence_compound: Vec::with_capacity(sentences.len()),
+        ..ArticleScores::default()
+    };
+    let stance = m.of(Kind::Stance);
+    let targets = m.of(Kind::Targets);
+    let (mut si, mut ti) = (0, 0);
+    let mut mentioned = vec![false; n_targets];
+    let mut sentence_axes = vec![AxisTally::default(); n_axes];
+    for s in sentences {
+        let toks = s.tokens();
+        let scores = span_sentiment(text, ts, &info, toks.clone());
+        let has_words = ts.tokens[toks.clone()].iter().any(Token::is_wordlike);
+        out.sentence_compound.push(scores.compound);
+        let t = &mut out.tally;
+        if has_words {
+            t.sentences += 1;
+            t.sentiment_sum += scores.compound;
+            t.positive_sentences += u32::from(scores.compound >= SENTIMENT_THRESHOLD);
+            t.negative_sentences += u32::from(scores.compound <= -SENTIMENT_THRESHOLD);
+        }
+        sentence_axes
+            .iter_mut()
+            .for_each(|a| *a = AxisTally::default());
+        while si < stance.len() && (stance[si].start as usize) < toks.end {
+            let h = &stance[si];
+            si += 1;
+            if (h.start as usize) < toks.start {
+                continue;
+            }
+            let e = &lex.entries[h.entry as usize];
+            let w =
+                e.weight * negation_before(ts, &info, toks.start, h.start as usize).unwrap_or(1.0);
+            sentence_axes[e.category as usize].add(w);
+        }
+        for (a, s) in t.axes.iter_mut().zip(&sentence_axes) {
+            a.merge(s);
+        }
+        mentioned.iter_mut().for_each(|x| *x = false);
+        while ti < targets.len() && (targets[ti].start as usize) < toks.end {
+            let h = &targets[ti];
+            ti += 1;
+            if (h.start as usize) >= toks.start {
+                mentioned[lex.entries[h.entry as usize].category as usize] = true;
+            }
+        }
+        for (k, tt) in out.targets.iter_mut().enumerate() {
+            if mentioned[k] && has_words {
+                tt.sentences += 1;
+                tt.sentiment_sum += scores.compound;
+                for (a, s) in tt.axes.iter_mut().zip(&sentence_axes) {
+                    a.merge(s);
+                }
+            }
+        }
+    }
+    out.tally.sentiment_hits = m.of(Kind::Sentiment).len() as u32;
+    for h in m.of(Kind::Frames) {
+        let e = &lex.entries[h.entry as usize];
+        let f = &mut out.tally.frames[e.category as usize];
+        f.0 += 1;
+        f.1 += e.weight;
+    }
+    let mut hits: Vec<u32> = m.by_kind.iter().flatten().map(|h| h.entry).collect();
+    hits.sort_unstable();
+    for e in hits {
+        match out.term_hits.last_mut() {
+            Some((last, n)) if *last == e => *n += 1,
+            _ => out.term_hits.push((e, 1)),
+        }
+    }
+    out
+}
+
+/// The scalar of the nearest negator among the [`NEGATION_WINDOW`] words before token
+/// `at` (not crossing `floor`, the sentence start).
+pub fn negation_before(
+    ts: &TokenStream,
+    info: &[TokenInfo],
+    floor: usize,
+    at: usize,
+) -> Option<f64> {
+    let mut seen = 0;
+    let mut i = at;
+    while i > floor && seen < NEGATION_WINDOW {
+        i -= 1;
+        let t = &ts.tokens[i];
+        if !t.is_wordlike() {
+            continue;
+        }
+        seen += 1;
+        if let Some(n) = info[i].negator {
+            return Some(n);
+        }
+        if ts.norm(t).contains("n't") {
+            return Some(vader::N_SCALAR);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Doc;
+    use crate::corpus::{Article, Format, Meta, OutletSource};
+
+    fn lex() -> Lexicons {
+        let d = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "sentiment.tsv",
+                "good\tgeneral\t1.9\nhostile\tgeneral\t-2\nmutual trust\tdiplomacy\t2.5\n",
+            ),
+            (
+                "stance.tsv",
+                "cooperat*\tengagement\t1\nsanction*\tengagement\t-1.5\ntrust\ttrust\t1\n",
+            ),
+            (
+                "frames.tsv",
+                "trade\teconomic\nexport*\teconomic\ntariff*\teconomic\nmissile*\tsecurity\n",
+            ),
+            ("targets.tsv", "Japan\tjapan\nTokyo\tjapan\nChina\tchina\n"),
+            ("negators.tsv", "not\tnegator\nnever\tnegator\n"),
+            ("boosters.tsv", "very\tbooster\t0.293\n"),
+            ("contrast.tsv", "but\tcontrast\t1.5\n"),
+        ];
+        for (n, b) in files {
+            std::fs::write(d.path().join(n), b).unwrap();
+        }
+        Lexicons::load_dir(d.path()).unwrap()
+    }
+
+    fn run(text: &str, l: &Lexicons) -> ArticleScores {
+        let a = Article {
+            id: "a".into(),
+            path: "a".into(),
+            line: None,
+            format: Format::Jsonl,
+            text: text.into(),
+            meta: Meta::default(),
+            outlet_source: OutletSource::Unknown,
+        };
+        let d = Doc::prepare(&a).unwrap();
+        let m = l.match_tokens(&d.tokens);
+        score(&a.text, &d.tokens, &d.sentences, &m, l)
+    }
+
+    #[test]
+    fn negation_flips_stance() {
+        let l = lex();
+        let s = run(
+            "Japan will cooperate. China will not cooperate with Tokyo.",
+            &l,
+        );
+        let eng = s.tally.axes[0];
+        assert_eq!(eng.hits, 2);
+        assert!(
+            (eng.pos - 1.0).abs() < 1e-9 && (eng.neg - 0.74).abs() < 1e-9,
+            "{eng:?}"
+        );
+        // Japan is in both sentences, China only in the negated one.
+        assert_eq!(s.targets[1].sentences, 2);
+        assert!((s.targets[0].axes[0].index().unwrap() + 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sentiment_uses_vader_rules_and_multiword_entries() {
+        let l = lex();
+        let s = run("Mutual trust is very good.", &l);
+        assert!(s.sentence_compound[0] > 0.7, "{:?}", s.sentence_compound);
+        let neg = run("Mutual trust is not good but the mood is hostile.", &l);
+        assert!(neg.sentence_compound[0] < 0.0);
+        assert_eq!(neg.tally.negative_sentences, 1);
+    }
+
+    #[test]
+    fn frames_and_primary_frame() {
+        let l = lex();
+        let s = run("Trade, exports and tariffs rose. Missiles flew.", &l);
+        assert_eq!(s.tally.frames, [(3, 3.0), (1, 1.0)]);
+        assert_eq!(s.tally.primary_frame(), Some(0));
+        let s = run("Trade and missiles.", &l);
+        assert_eq!(s.tally.primary_frame(), None);
+    }
+
+    #[test]
+    fn term_hits_count_every_kind() {
+        let l = lex();
+        let s = run("Not good, not good.", &l);
+        let names: Vec<(String, u32)> = s
+            .term_hits
+            .iter()
+            .map(|(e, n)| (l.entries[*e as usize].term.clone(), *n))
+            .collect();
+        assert_eq!(names, [("not".to_string(), 2), ("good".to_string(), 2)]);
+    }
+}
