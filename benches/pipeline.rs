@@ -111,19 +111,69 @@ fn text_stages(sents: &[String], mb: usize) {
             outlet_source: OutletSource::Unknown,
         });
     }
-    let t = Instant::now();
-    let tokens: usize = articles
-        .par_iter()
-        .map(|a| Doc::prepare(a).map_or(0, |d| d.tokens.tokens.len()))
-        .sum();
-    let s = t.elapsed().as_secs_f64();
+    let lex =
+        slant::lexicon::Lexicons::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons"))
+            .unwrap();
+    // Best of three for each, so the comparison is fair on a busy machine.
+    let best = |f: &dyn Fn() -> usize| {
+        let mut secs = f64::MAX;
+        let mut out = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            out = f();
+            secs = secs.min(t.elapsed().as_secs_f64());
+        }
+        (secs, out)
+    };
+    let (s, tokens) = best(&|| {
+        articles
+            .par_iter()
+            .map(|a| Doc::prepare(a).map_or(0, |d| d.tokens.tokens.len()))
+            .sum()
+    });
+    let mb = bytes as f64 / 1e6;
     println!(
-        "text stages (clean+tokenize+sentences), {} threads: {:.1} MB in {:.2} s = {:.1} MB/s, {:.1} M tokens/s",
+        "text stages (clean+tokenize+sentences), {} threads: {mb:.1} MB in {s:.2} s = {:.1} MB/s, {:.1} M tokens/s",
         rayon::current_num_threads(),
-        bytes as f64 / 1e6,
-        s,
-        bytes as f64 / 1e6 / s,
+        mb / s,
         tokens as f64 / 1e6 / s
+    );
+    let (matched, _) = best(&|| {
+        articles
+            .par_iter()
+            .map(|a| {
+                Doc::prepare(a).map_or(0, |d| {
+                    lex.match_tokens(&d.tokens)
+                        .by_kind
+                        .iter()
+                        .map(Vec::len)
+                        .sum()
+                })
+            })
+            .sum()
+    });
+    println!(
+        "text stages + matching only: {matched:.2} s; matching adds {:.0}%",
+        (matched / s - 1.0) * 100.0
+    );
+    let (scored, hits) = best(&|| {
+        articles
+            .par_iter()
+            .map(|a| {
+                Doc::prepare(a).map_or(0, |d| {
+                    let m = lex.match_tokens(&d.tokens);
+                    slant::score::score(&a.text, &d.tokens, &d.sentences, &m, &lex)
+                        .term_hits
+                        .len()
+                })
+            })
+            .sum()
+    });
+    println!(
+        "text stages + matching {} lexicon entries + scoring: {scored:.2} s = {:.1} MB/s; scoring adds {:.0}% to the text stages ({hits} term hits)",
+        lex.entries.len(),
+        mb / scored,
+        (scored / s - 1.0) * 100.0
     );
 }
 

@@ -12,14 +12,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::analyze::analyze;
+use crate::analyze::{ArticleResult, analyze};
 use crate::corpus::{Item, Limits, Manifest, Source, discover};
 use crate::error::{Error, Reject};
 use crate::lexicon::Lexicons;
 use crate::progress::Progress;
 use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
 use crate::report::terms::TermCounts;
-use crate::report::{self, Staging, Table, dictionary};
+use crate::report::{self, Encoded, Staging, Table, dictionary};
 
 /// Articles per batch, and bytes of text per batch, whichever comes first.
 const BATCH_ITEMS: usize = 512;
@@ -35,6 +35,88 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Draw a progress bar when stderr is a terminal.
     pub interactive: bool,
+}
+
+/// One analysed input, ready for the writer: the encoded `articles.csv` row and what
+/// the aggregates need.
+enum Done {
+    Article {
+        result: Box<ArticleResult>,
+        row: Encoded,
+        bytes: u64,
+        secs: f64,
+    },
+    Reject(Reject),
+}
+
+fn analyze_item(item: Item, lex: &Lexicons) -> Done {
+    match item {
+        Item::Reject(r) => Done::Reject(r),
+        Item::Article(a) => {
+            let t = Instant::now();
+            match analyze(&a, lex) {
+                Ok(result) => {
+                    let row = report::articles::row(&result, a.line, lex).encode();
+                    Done::Article {
+                        result: Box::new(result),
+                        row,
+                        bytes: a.text.len() as u64,
+                        secs: t.elapsed().as_secs_f64(),
+                    }
+                }
+                Err(reason) => Done::Reject(Reject {
+                    path: a.path.clone(),
+                    line: a.line,
+                    reason,
+                }),
+            }
+        }
+    }
+}
+
+/// The writer's state: open tables and the running totals.
+struct Sink<'p> {
+    articles: Table,
+    rejects: Table,
+    terms: TermCounts,
+    counts: Counts,
+    progress: &'p Progress,
+    analyze_cpu: f64,
+    write: f64,
+}
+
+impl Sink<'_> {
+    fn reject(&mut self, r: &Reject) -> Result<(), Error> {
+        self.counts.rejected += 1;
+        let line = r.line.map(|l| format!(":{l}")).unwrap_or_default();
+        self.progress
+            .warn(&format!("{}{line}: {}", r.path, r.reason));
+        self.rejects.row(&report::rejects::row(r))
+    }
+
+    fn done(&mut self, d: Done) -> Result<(), Error> {
+        match d {
+            Done::Reject(r) => self.reject(&r),
+            Done::Article {
+                result,
+                row,
+                bytes,
+                secs,
+            } => {
+                let c = &mut self.counts;
+                c.articles += 1;
+                c.bytes += bytes;
+                c.tokens += result.tokens;
+                c.sentences += result.sentences;
+                c.chars_removed += result.chars_removed;
+                self.analyze_cpu += secs;
+                self.terms.add(&result.outlet, &result.scores.term_hits);
+                self.articles.encoded(&row)?;
+                self.progress.advance(bytes, self.counts.articles);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// What a finished run reports to the caller.
@@ -110,13 +192,13 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let manifest = Manifest::load(&found.manifests, &mut manifest_rejects);
     counts.manifest_entries = manifest.len() as u64;
 
-    let mut articles = Table::create(
+    let articles = Table::create(
         staging.dir(),
         report::articles::FILE,
         &report::articles::columns(&lex),
     )?;
-    let mut terms = TermCounts::new(&lex);
-    let mut rejects = Table::create(
+    let terms = TermCounts::new(&lex);
+    let rejects = Table::create(
         staging.dir(),
         report::rejects::FILE,
         report::rejects::COLUMNS,
@@ -127,23 +209,23 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         ..Timings::default()
     };
 
-    let mut write_reject =
-        |r: &Reject, counts: &mut Counts, progress: &Progress| -> Result<(), Error> {
-            counts.rejected += 1;
-            progress.warn(&format!(
-                "{}{}: {}",
-                r.path,
-                r.line.map(|l| format!(":{l}")).unwrap_or_default(),
-                r.reason
-            ));
-            rejects.row(&report::rejects::row(r))
-        };
+    let mut sink = Sink {
+        articles,
+        rejects,
+        terms,
+        counts,
+        progress: &progress,
+        analyze_cpu: 0.0,
+        write: 0.0,
+    };
     for r in &manifest_rejects {
-        write_reject(r, &mut counts, &progress)?;
+        sink.reject(r)?;
     }
 
-    std::thread::scope(|scope| -> Result<(), Error> {
+    // reader thread -> (batches) -> analysis on the pool -> (results) -> writer thread
+    let sink = std::thread::scope(|scope| -> Result<Sink<'_>, Error> {
         let (tx, rx) = sync_channel::<Vec<Item>>(2);
+        let (done_tx, done_rx) = sync_channel::<Vec<Done>>(2);
         let files = &found.files;
         let manifest = &manifest;
         let limits = opts.limits;
@@ -165,53 +247,42 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                 let _ = tx.send(batch);
             }
         });
+        let writer = scope.spawn(move || -> Result<Sink<'_>, Error> {
+            let mut sink = sink;
+            for batch in done_rx {
+                let t = Instant::now();
+                for done in batch {
+                    sink.done(done)?;
+                }
+                sink.write += t.elapsed().as_secs_f64();
+            }
+            Ok(sink)
+        });
         for batch in rx {
-            let results: Vec<_> = pool.install(|| {
+            let done: Vec<Done> = pool.install(|| {
                 batch
-                    .par_iter()
-                    .map(|item| match item {
-                        Item::Article(a) => {
-                            let t = Instant::now();
-                            let r = analyze(a, lex).map_err(|reason| Reject {
-                                path: a.path.clone(),
-                                line: a.line,
-                                reason,
-                            });
-                            (
-                                Some(r),
-                                t.elapsed().as_secs_f64(),
-                                a.text.len() as u64,
-                                a.line,
-                            )
-                        }
-                        Item::Reject(_) => (None, 0.0, 0, None),
-                    })
+                    .into_par_iter()
+                    .map(|item| analyze_item(item, lex))
                     .collect()
             });
-            let tw = Instant::now();
-            for (item, (result, secs, bytes, line)) in batch.iter().zip(results) {
-                timings.analyze_cpu += secs;
-                match (item, &result) {
-                    (Item::Reject(r), _) | (_, Some(Err(r))) => {
-                        write_reject(r, &mut counts, &progress)?
-                    }
-                    (_, Some(Ok(a))) => {
-                        counts.articles += 1;
-                        counts.bytes += bytes;
-                        counts.tokens += a.tokens;
-                        counts.sentences += a.sentences;
-                        counts.chars_removed += a.chars_removed;
-                        terms.add(&a.outlet, &a.scores.term_hits);
-                        articles.row(&report::articles::row(a, line, lex))?;
-                    }
-                    (_, None) => unreachable!("articles always have a result"),
-                }
-                progress.advance(bytes, counts.articles);
+            if done_tx.send(done).is_err() {
+                break; // the writer failed; its error is returned below
             }
-            timings.write += tw.elapsed().as_secs_f64();
         }
-        Ok(())
+        drop(done_tx);
+        writer.join().expect("writer thread panicked")
     })?;
+    let Sink {
+        articles,
+        rejects,
+        terms,
+        counts,
+        analyze_cpu,
+        write,
+        ..
+    } = sink;
+    timings.analyze_cpu = analyze_cpu;
+    timings.write = write;
     progress.finish();
 
     articles.finish()?;

@@ -1,17 +1,22 @@
 //! Compile: validated entries → one immutable matcher shared by all threads.
 //!
 //! Every term is tokenized and normalized exactly like article text and becomes a
-//! pattern over the space-delimited normalized buffer (`" mutual trust "`, or
-//! `" cooperat"` for a wildcard). Identical patterns from different kinds share one
-//! automaton pattern. Matching runs the automaton once over an article's buffer,
-//! collecting overlapping candidates, then resolves them per kind: leftmost, then
-//! longest (in tokens), exact before wildcard, longer prefix before shorter; a token is
-//! counted at most once per kind.
+//! pattern: a sequence of normalized words, the last one a prefix for a wildcard
+//! (`cooperat*`). Identical patterns from different kinds share one pattern. Matching is
+//! one pass over an article's tokens with one hash lookup per token: a per-thread memo
+//! maps each normalized word to the patterns that start with it and the wildcard
+//! prefixes it extends (news vocabulary is small and repetitive, so nearly every lookup
+//! hits the memo). Candidates are resolved per kind: leftmost, then longest (in
+//! tokens), exact before wildcard, longer prefix before shorter; a token is counted at
+//! most once per kind, and no pattern spans a paragraph break.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::FxHashMap;
 
 use super::format::{Format, RawEntry, read_file};
 use super::{Kind, Problem, Problems};
@@ -35,11 +40,55 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 struct Pattern {
     entries: Vec<u32>,
+    /// Normalized words; the last is a prefix when `wildcard`.
+    words: Vec<Box<str>>,
     tokens: u32,
     wildcard: bool,
     bytes: u32,
     kinds: u16,
 }
+
+/// What a normalized word can start: an index into `Lexicons::first_lists` and the
+/// single-word wildcard patterns it matches (a range of the memo's `wild` list).
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    first: u32,
+    wild_start: u32,
+    wild_len: u32,
+}
+
+const NONE: u32 = u32::MAX;
+/// Words a thread remembers before starting afresh.
+const MEMO_CAP: usize = 1 << 20;
+
+#[derive(Default)]
+struct Memo {
+    lexicons: u64,
+    /// Words of up to eight bytes, packed into an integer (most news tokens): an
+    /// integer key hashes and compares far faster than a string.
+    short: FxHashMap<u64, WordInfo>,
+    words: FxHashMap<Box<str>, WordInfo>,
+    wild: Vec<u32>,
+}
+
+/// A word of 1 to 8 bytes as an integer (bytes plus length, so no two words collide).
+#[inline]
+fn pack(word: &str) -> Option<u64> {
+    let b = word.as_bytes();
+    if b.is_empty() || b.len() > 7 {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    buf[7] = b.len() as u8;
+    Some(u64::from_le_bytes(buf))
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A resolved match: entry `entry` covers tokens `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +117,19 @@ pub struct Lexicons {
     pub entries: Vec<Entry>,
     categories: Vec<Vec<String>>,
     patterns: Vec<Pattern>,
-    matcher: Option<AhoCorasick>,
+    /// Patterns whose first word is exact, by that word: an index into `first_lists`,
+    /// each list in match-priority order.
+    first: FxHashMap<Box<str>, u32>,
+    first_lists: Vec<Vec<u32>>,
+    /// Single-word wildcard patterns by prefix, and the prefix lengths present
+    /// (longest first).
+    wild: FxHashMap<Box<str>, Vec<u32>>,
+    wild_lens: Vec<usize>,
+    /// Token kinds some pattern can start with (bit per `TokenKind`); others are
+    /// never looked up.
+    start_kinds: u8,
+    /// Tells thread memos of different lexicons apart.
+    id: u64,
     /// Things worth knowing that do not stop a run (shadowed or repeated entries).
     pub warnings: Vec<Problem>,
     /// The files read, in order.
@@ -258,6 +319,11 @@ impl Lexicons {
                 texts.push(pattern.clone());
                 patterns.push(Pattern {
                     entries: Vec::new(),
+                    words: pattern
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(Box::from)
+                        .collect(),
                     tokens: e.tokens,
                     wildcard: e.wildcard,
                     bytes: pattern.len() as u32,
@@ -270,21 +336,40 @@ impl Lexicons {
             entries.push(e);
         }
         warnings.extend(shadowed(&entries, &texts, &patterns));
-        let matcher = if texts.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&texts)
-                    .expect("lexicon patterns build"),
-            )
-        };
+        let mut first: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut first_lists: Vec<Vec<u32>> = Vec::new();
+        let mut wild: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (i, p) in patterns.iter().enumerate() {
+            if p.wildcard && p.tokens == 1 {
+                wild.entry(p.words[0].clone()).or_default().push(i as u32);
+            } else {
+                let next = first_lists.len() as u32;
+                let slot = *first.entry(p.words[0].clone()).or_insert(next);
+                if slot == next {
+                    first_lists.push(Vec::new());
+                }
+                first_lists[slot as usize].push(i as u32);
+            }
+        }
+        for list in &mut first_lists {
+            list.sort_by(|&a, &b| priority(&patterns[a as usize], &patterns[b as usize]));
+        }
+        let start_kinds = patterns
+            .iter()
+            .fold(0u8, |acc, p| acc | kind_bit(&p.words[0]));
+        let mut wild_lens: Vec<usize> = wild.keys().map(|k| k.len()).collect();
+        wild_lens.sort_unstable_by(|a, b| b.cmp(a));
+        wild_lens.dedup();
         Lexicons {
             entries,
             categories,
             patterns,
-            matcher,
+            first,
+            first_lists,
+            wild,
+            wild_lens,
+            start_kinds,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             warnings,
             files: Vec::new(),
         }
@@ -303,52 +388,155 @@ impl Lexicons {
         self.entries.iter().any(|e| e.kind == kind)
     }
 
-    /// Matches all lexicons against an article's tokens in one scan.
+    /// Matches all lexicons against an article's tokens in one pass.
     pub fn match_tokens(&self, ts: &TokenStream) -> Matches {
         let mut out = Matches::default();
-        let Some(ac) = &self.matcher else { return out };
-        // (start token, end token, pattern)
-        let mut cands: Vec<(u32, u32, u32)> = Vec::new();
-        for m in ac.find_overlapping_iter(&ts.norm) {
-            let first = m.start() + 1;
-            let t = ts
-                .tokens
-                .partition_point(|t| (t.norm_start as usize) < first);
-            if t < ts.tokens.len() && ts.tokens[t].norm_start as usize == first {
-                let p = &self.patterns[m.pattern().as_usize()];
-                cands.push((t as u32, t as u32 + p.tokens, m.pattern().as_u32()));
-            }
+        if self.patterns.is_empty() {
+            return out;
         }
-        let pats = &self.patterns;
-        cands.sort_unstable_by(|a, b| {
-            let (pa, pb) = (&pats[a.2 as usize], &pats[b.2 as usize]);
-            a.0.cmp(&b.0)
-                .then(b.1.cmp(&a.1))
-                .then(pa.wildcard.cmp(&pb.wildcard))
-                .then(pb.bytes.cmp(&pa.bytes))
-        });
-        let mut next_free = [0u32; Kind::ALL.len()];
-        for (start, end, p) in cands {
-            let pat = &self.patterns[p as usize];
-            for k in Kind::ALL {
-                let ki = k.index();
-                if pat.kinds & (1 << ki) == 0 || start < next_free[ki] {
+        for v in &mut out.by_kind {
+            v.reserve(ts.tokens.len() / 16);
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.lexicons != self.id || memo.words.len() + memo.short.len() > MEMO_CAP {
+                memo.lexicons = self.id;
+                memo.short.clear();
+                memo.words.clear();
+                memo.wild.clear();
+            }
+            let mut next_free = [0u32; Kind::ALL.len()];
+            let mut here: Vec<(u32, u32)> = Vec::new(); // (end token, pattern) at this token
+            for (i, t) in ts.tokens.iter().enumerate() {
+                if self.start_kinds & (1 << t.kind as u8) == 0 {
                     continue;
                 }
-                next_free[ki] = end;
-                for &e in &pat.entries {
-                    if self.entries[e as usize].kind == k {
-                        out.by_kind[ki].push(Hit {
-                            entry: e,
-                            start,
-                            end,
-                        });
+                let word = ts.norm(t);
+                let known = match pack(word) {
+                    Some(k) => memo.short.get(&k).copied(),
+                    None => memo.words.get(word).copied(),
+                };
+                let info = match known {
+                    Some(info) => info,
+                    None => self.learn(&mut memo, word),
+                };
+                here.clear();
+                if info.first != NONE {
+                    for &p in &self.first_lists[info.first as usize] {
+                        let pat = &self.patterns[p as usize];
+                        if self.continues(pat, ts, i) {
+                            here.push((i as u32 + pat.tokens, p));
+                        }
+                    }
+                }
+                for k in 0..info.wild_len {
+                    here.push((i as u32 + 1, memo.wild[(info.wild_start + k) as usize]));
+                }
+                if here.is_empty() {
+                    continue;
+                }
+                if here.len() > 1 {
+                    here.sort_by(|a, b| {
+                        priority(&self.patterns[a.1 as usize], &self.patterns[b.1 as usize])
+                    });
+                }
+                let start = i as u32;
+                for &(end, p) in &here {
+                    let pat = &self.patterns[p as usize];
+                    let mut kinds = pat.kinds;
+                    while kinds != 0 {
+                        let ki = kinds.trailing_zeros() as usize;
+                        kinds &= kinds - 1;
+                        if start < next_free[ki] {
+                            continue;
+                        }
+                        next_free[ki] = end;
+                        for &e in &pat.entries {
+                            if self.entries[e as usize].kind.index() == ki {
+                                out.by_kind[ki].push(Hit {
+                                    entry: e,
+                                    start,
+                                    end,
+                                });
+                            }
+                        }
                     }
                 }
             }
-        }
+        });
         out
     }
+
+    /// Looks a word up for the first time on this thread and remembers it.
+    fn learn(&self, memo: &mut Memo, word: &str) -> WordInfo {
+        let first = self.first.get(word).copied().unwrap_or(NONE);
+        let wild_start = memo.wild.len() as u32;
+        for &len in &self.wild_lens {
+            if len <= word.len()
+                && word.is_char_boundary(len)
+                && let Some(ids) = self.wild.get(&word[..len])
+            {
+                memo.wild.extend_from_slice(ids);
+            }
+        }
+        let info = WordInfo {
+            first,
+            wild_start,
+            wild_len: memo.wild.len() as u32 - wild_start,
+        };
+        match pack(word) {
+            Some(k) => {
+                memo.short.insert(k, info);
+            }
+            None => {
+                memo.words.insert(Box::from(word), info);
+            }
+        }
+        info
+    }
+
+    /// Whether the words after the first of `pat` follow token `i`, in the same
+    /// paragraph.
+    fn continues(&self, pat: &Pattern, ts: &TokenStream, i: usize) -> bool {
+        let n = pat.words.len();
+        if i + n > ts.tokens.len() {
+            return false;
+        }
+        for j in 1..n {
+            let (prev, t) = (&ts.tokens[i + j - 1], &ts.tokens[i + j]);
+            if t.norm_start != prev.norm_end + 1 {
+                return false; // a paragraph break lies between them
+            }
+            let w = ts.norm(t);
+            let want = &*pat.words[j];
+            let ok = if pat.wildcard && j == n - 1 {
+                w.starts_with(want)
+            } else {
+                w == want
+            };
+            if !ok {
+                return false;
+            }
+        }
+        // The first word matched by the lookup that found this pattern.
+        true
+    }
+}
+
+/// The bit of the token kind a normalized word tokenizes to.
+fn kind_bit(word: &str) -> u8 {
+    let mut ts = TokenStream::default();
+    tokenize(word, 0..word.len(), &mut ts);
+    ts.tokens.first().map_or(0, |t| 1 << t.kind as u8)
+}
+
+/// Match priority among patterns starting at one token: more tokens, then exact
+/// before wildcard, then the longer pattern.
+fn priority(a: &Pattern, b: &Pattern) -> std::cmp::Ordering {
+    b.tokens
+        .cmp(&a.tokens)
+        .then(a.wildcard.cmp(&b.wildcard))
+        .then(b.bytes.cmp(&a.bytes))
 }
 
 /// The matcher pattern of a term: its normalized tokens, each surrounded by spaces,

@@ -126,9 +126,36 @@ impl Row {
 /// A CSV report being written.
 pub struct Table {
     path: PathBuf,
-    writer: csv::Writer<BufWriter<File>>,
+    out: BufWriter<File>,
     width: usize,
     rows: u64,
+}
+
+/// A row already encoded as one CSV record (CRLF-terminated), so that encoding can
+/// happen on worker threads and the writer only copies bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    width: usize,
+}
+
+impl Row {
+    /// Encodes the row as one RFC 4180 CSV record.
+    pub fn encode(&self) -> Encoded {
+        encode_cells(self.cells.iter().map(String::as_bytes), self.cells.len())
+    }
+}
+
+fn encode_cells<'a>(cells: impl Iterator<Item = &'a [u8]>, width: usize) -> Encoded {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::with_capacity(256));
+    w.write_record(cells)
+        .expect("writing to memory cannot fail");
+    Encoded {
+        bytes: w.into_inner().expect("flushing to memory cannot fail"),
+        width,
+    }
 }
 
 impl Table {
@@ -139,43 +166,44 @@ impl Table {
             path: path.clone(),
             source: e,
         })?;
-        let writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(BufWriter::with_capacity(1 << 16, file));
         let mut t = Table {
             path,
-            writer,
+            out: BufWriter::with_capacity(1 << 16, file),
             width: columns.len(),
             rows: 0,
         };
-        t.write(columns.iter().map(|c| c.name.as_bytes()))?;
+        let header = encode_cells(columns.iter().map(|c| c.name.as_bytes()), columns.len());
+        t.write_bytes(&header.bytes)?;
         Ok(t)
     }
 
-    fn write<I, S>(&mut self, cells: I) -> Result<(), Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<[u8]>,
-    {
-        self.writer.write_record(cells).map_err(|e| Error::Csv {
+    fn write_bytes(&mut self, b: &[u8]) -> Result<(), Error> {
+        use std::io::Write;
+        self.out.write_all(b).map_err(|e| Error::Output {
             path: self.path.clone(),
-            message: e.to_string(),
+            source: e,
         })
     }
 
     pub fn row(&mut self, row: &Row) -> Result<(), Error> {
+        self.encoded(&row.encode())
+    }
+
+    /// Writes a row encoded elsewhere (see [`Row::encode`]).
+    pub fn encoded(&mut self, row: &Encoded) -> Result<(), Error> {
         debug_assert_eq!(
-            row.cells.len(),
+            row.width,
             self.width,
             "row width of {}",
             self.path.display()
         );
         self.rows += 1;
-        self.write(row.cells.iter())
+        self.write_bytes(&row.bytes)
     }
 
     pub fn finish(mut self) -> Result<u64, Error> {
-        self.writer.flush().map_err(|e| Error::Output {
+        use std::io::Write;
+        self.out.flush().map_err(|e| Error::Output {
             path: self.path.clone(),
             source: e,
         })?;

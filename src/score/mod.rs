@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::lexicon::{Hit, Kind, Lexicons, Matches};
 use crate::text::{Sentence, Token, TokenKind, TokenStream};
-use vader::{Mode, Scores, Word, py_isupper, score_words};
+use vader::{Scores, Word, py_isupper};
 
 /// Compound at or above which a sentence counts as positive (VADER's convention),
 /// and at or below whose negative it counts as negative.
@@ -173,9 +173,33 @@ pub fn span_sentiment(
     info: &[TokenInfo],
     toks: Range<usize>,
 ) -> Scores {
+    span_sentiment_with(text, ts, info, toks, &mut Scratch::default())
+}
+
+/// Buffers reused from sentence to sentence.
+#[derive(Default)]
+pub struct Scratch<'a> {
+    words: Vec<Word<'a>>,
+    positions: Vec<u32>,
+    values: Vec<(usize, f64)>,
+}
+
+/// [`span_sentiment`] with reusable buffers. Rule words are built only in the window
+/// around each sentiment word (three before, one after), which is all VADER's rules
+/// read; the result is identical to scoring every word.
+pub fn span_sentiment_with<'a>(
+    text: &str,
+    ts: &'a TokenStream,
+    info: &[TokenInfo],
+    toks: Range<usize>,
+    scratch: &mut Scratch<'a>,
+) -> Scores {
     let mut bangs = 0;
     let mut qmarks = 0;
-    let mut local: Vec<Word<'_>> = Vec::with_capacity(toks.len());
+    let mut caps = 0;
+    let mut contrast = None;
+    scratch.positions.clear();
+    scratch.values.clear();
     for i in toks {
         let t: &Token = &ts.tokens[i];
         match t.kind {
@@ -186,20 +210,46 @@ pub fn span_sentiment(
             },
             TokenKind::Clitic => {}
             _ => {
-                let ti = info[i];
-                local.push(Word {
-                    lower: ts.norm(t),
-                    upper: t.kind == TokenKind::Word && py_isupper(&text[t.range()]),
-                    valence: ti.valence,
-                    in_lexicon: ti.in_lexicon,
-                    booster: ti.booster,
-                    negator: ti.negator,
-                    contrast: ti.contrast,
-                });
+                if contrast.is_none()
+                    && let Some(c) = info[i].contrast
+                {
+                    contrast = Some((scratch.positions.len(), c));
+                }
+                caps += usize::from(is_upper(text, t));
+                scratch.positions.push(i as u32);
             }
         }
     }
-    score_words(&local, bangs, qmarks, Mode::Fixed, false)
+    let n = scratch.positions.len();
+    let is_cap_diff = caps > 0 && caps < n;
+    for k in 0..n {
+        if info[scratch.positions[k] as usize].valence.is_none() {
+            continue;
+        }
+        let lo = k.saturating_sub(3);
+        let hi = (k + 2).min(n);
+        scratch.words.clear();
+        for &p in &scratch.positions[lo..hi] {
+            let t = &ts.tokens[p as usize];
+            let ti = info[p as usize];
+            scratch.words.push(Word {
+                lower: ts.norm(t),
+                upper: is_upper(text, t),
+                valence: ti.valence,
+                in_lexicon: ti.in_lexicon,
+                booster: ti.booster,
+                negator: ti.negator,
+                contrast: ti.contrast,
+            });
+        }
+        let v = vader::word_valence(&scratch.words, k - lo, is_cap_diff);
+        scratch.values.push((k, v));
+    }
+    vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
+}
+
+fn is_upper(text: &str, t: &Token) -> bool {
+    t.kind == TokenKind::Word && py_isupper(&text[t.range()])
 }
 
 /// Scores one prepared article.
@@ -225,6 +275,9 @@ pub fn score(
         sentence_compound: Vec::with_capacity(sentences.len()),
         ..ArticleScores::default()
     };
+    let mut scratch = Scratch::default();
+    let sentiment_hits = m.of(Kind::Sentiment);
+    let mut vi = 0;
     let stance = m.of(Kind::Stance);
     let targets = m.of(Kind::Targets);
     let (mut si, mut ti) = (0, 0);
@@ -232,7 +285,17 @@ pub fn score(
     let mut sentence_axes = vec![AxisTally::default(); n_axes];
     for s in sentences {
         let toks = s.tokens();
-        let scores = span_sentiment(text, ts, &info, toks.clone());
+        // Without a sentiment word every valence is 0 and VADER's compound is exactly 0.
+        while vi < sentiment_hits.len() && (sentiment_hits[vi].start as usize) < toks.start {
+            vi += 1;
+        }
+        let has_valence =
+            vi < sentiment_hits.len() && (sentiment_hits[vi].start as usize) < toks.end;
+        let scores = if has_valence {
+            span_sentiment_with(text, ts, &info, toks.clone(), &mut scratch)
+        } else {
+            Scores::default()
+        };
         let has_words = ts.tokens[toks.clone()].iter().any(Token::is_wordlike);
         out.sentence_compound.push(scores.compound);
         let t = &mut out.tally;
@@ -405,6 +468,52 @@ mod tests {
         assert_eq!(s.tally.primary_frame(), Some(0));
         let s = run("Trade and missiles.", &l);
         assert_eq!(s.tally.primary_frame(), None);
+    }
+
+    /// The reference: every word through the full rule engine.
+    fn full_sentiment(text: &str, ts: &TokenStream, info: &[TokenInfo]) -> Scores {
+        let (mut bangs, mut qmarks) = (0, 0);
+        let mut words = Vec::new();
+        for (i, t) in ts.tokens.iter().enumerate() {
+            match t.kind {
+                TokenKind::Punct => match ts.norm(t) {
+                    "!" | "！" => bangs += 1,
+                    "?" | "？" => qmarks += 1,
+                    _ => {}
+                },
+                TokenKind::Clitic => {}
+                _ => words.push(Word {
+                    lower: ts.norm(t),
+                    upper: is_upper(text, t),
+                    valence: info[i].valence,
+                    in_lexicon: info[i].in_lexicon,
+                    booster: info[i].booster,
+                    negator: info[i].negator,
+                    contrast: info[i].contrast,
+                }),
+            }
+        }
+        vader::score_words(&words, bangs, qmarks, vader::Mode::Fixed, false)
+    }
+
+    #[test]
+    fn windowed_sentiment_equals_the_full_engine() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let l = Lexicons::load_dir(&root.join("lexicons")).unwrap();
+        let sentences =
+            std::fs::read_to_string(root.join("tests/fixtures/vader/sentences.txt")).unwrap();
+        let mut checked = 0;
+        for line in sentences.lines() {
+            let mut ts = TokenStream::default();
+            crate::text::tokenize(line, 0..line.len(), &mut ts);
+            let m = l.match_tokens(&ts);
+            let info = annotate(&ts, &m, &l);
+            let fast = span_sentiment(line, &ts, &info, 0..ts.tokens.len());
+            let full = full_sentiment(line, &ts, &info);
+            assert_eq!(fast, full, "{line}");
+            checked += usize::from(full.compound != 0.0);
+        }
+        assert!(checked > 300, "most sentences carry sentiment: {checked}");
     }
 
     #[test]

@@ -226,6 +226,13 @@ pub struct Scores {
 
 /// Python's `str.isupper()`: at least one cased character and no lowercase one.
 pub fn py_isupper(s: &str) -> bool {
+    if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return !b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase);
+    }
     let mut cased = false;
     for c in s.chars() {
         if c.is_lowercase() {
@@ -269,10 +276,22 @@ pub fn score_words(
     mode: Mode,
     idioms: bool,
 ) -> Scores {
+    score_words_with(words, bangs, qmarks, mode, idioms, &mut Vec::new())
+}
+
+/// [`score_words`] with a reusable buffer for the per-word valences.
+pub fn score_words_with(
+    words: &[Word<'_>],
+    bangs: usize,
+    qmarks: usize,
+    mode: Mode,
+    idioms: bool,
+    sentiments: &mut Vec<f64>,
+) -> Scores {
     let n = words.len();
     let caps: usize = words.iter().filter(|w| w.upper).count();
     let is_cap_diff = caps > 0 && caps < n;
-    let mut sentiments: Vec<f64> = Vec::with_capacity(n);
+    sentiments.clear();
     for (i, w) in words.iter().enumerate() {
         if w.booster.is_some() || (i + 1 < n && w.lower == "kind" && words[i + 1].lower == "of") {
             sentiments.push(0.0);
@@ -285,7 +304,7 @@ pub fn score_words(
         let after = words[bi].contrast.unwrap_or(1.5);
         let before = 2.0 - after;
         match mode {
-            Mode::Exact => but_check_exact(&mut sentiments, bi, before, after),
+            Mode::Exact => but_check_exact(sentiments, bi, before, after),
             Mode::Fixed => {
                 for (si, s) in sentiments.iter_mut().enumerate() {
                     if si < bi {
@@ -297,7 +316,7 @@ pub fn score_words(
             }
         }
     }
-    score_valence(&sentiments, bangs, qmarks)
+    score_valence(sentiments, bangs, qmarks)
 }
 
 /// VADER's "but" check, with its lookup of each value's first index.
@@ -311,6 +330,49 @@ fn but_check_exact(s: &mut [f64], bi: usize, before: f64, after: f64) {
             s[si] = v * after;
         }
     }
+}
+
+/// The valence VADER gives word `i` (0 for boosters and the "kind" of "kind of").
+/// It reads at most three words before `i` and one after, so a window of the sentence
+/// around `i` gives the same result as the whole sentence.
+pub fn word_valence(w: &[Word<'_>], i: usize, is_cap_diff: bool) -> f64 {
+    if w[i].booster.is_some() || (i + 1 < w.len() && w[i].lower == "kind" && w[i + 1].lower == "of")
+    {
+        return 0.0;
+    }
+    valence_of(w, i, is_cap_diff, false)
+}
+
+/// Scores from the non-zero valences of a sentence (in word order), its word count and
+/// its first contrast word; the same as [`score_words`] in [`Mode::Fixed`] without
+/// idioms, since zeros change neither the sums nor anything but the neutral count.
+pub fn score_sparse(
+    values: &mut [(usize, f64)],
+    words: usize,
+    contrast: Option<(usize, f64)>,
+    bangs: usize,
+    qmarks: usize,
+) -> Scores {
+    if words == 0 {
+        return Scores::default();
+    }
+    if let Some((bi, after)) = contrast {
+        let before = 2.0 - after;
+        for (pos, v) in values.iter_mut() {
+            if *pos < bi {
+                *v *= before;
+            } else if *pos > bi {
+                *v *= after;
+            }
+        }
+    }
+    let nonzero = values.iter().filter(|(_, v)| *v != 0.0).count();
+    totals(
+        values.iter().map(|(_, v)| *v),
+        words - nonzero,
+        bangs,
+        qmarks,
+    )
 }
 
 fn valence_of(w: &[Word<'_>], i: usize, is_cap_diff: bool, idioms: bool) -> f64 {
@@ -452,8 +514,25 @@ fn score_valence(sentiments: &[f64], bangs: usize, qmarks: usize) -> Scores {
     if sentiments.is_empty() {
         return Scores::default();
     }
+    let zeros = sentiments.iter().filter(|&&s| s == 0.0).count();
+    totals(
+        sentiments.iter().copied().filter(|&s| s != 0.0),
+        zeros,
+        bangs,
+        qmarks,
+    )
+}
+
+/// VADER's final step from the non-zero valences (in order) and the count of zeros.
+fn totals(
+    nonzero: impl Iterator<Item = f64> + Clone,
+    zeros: usize,
+    bangs: usize,
+    qmarks: usize,
+) -> Scores {
+    let sentiments = nonzero;
     let mut sum_s: f64 = 0.0;
-    for s in sentiments {
+    for s in sentiments.clone() {
         sum_s += s;
     }
     let punct = punctuation_emphasis(bangs, qmarks);
@@ -463,16 +542,13 @@ fn score_valence(sentiments: &[f64], bangs: usize, qmarks: usize) -> Scores {
         sum_s -= punct;
     }
     let compound = normalize(sum_s);
-    let (mut pos_sum, mut neg_sum, mut neu) = (0.0f64, 0.0f64, 0usize);
-    for &s in sentiments {
+    let (mut pos_sum, mut neg_sum, neu) = (0.0f64, 0.0f64, zeros);
+    for s in sentiments {
         if s > 0.0 {
             pos_sum += s + 1.0;
         }
         if s < 0.0 {
             neg_sum += s - 1.0;
-        }
-        if s == 0.0 {
-            neu += 1;
         }
     }
     if pos_sum > neg_sum.abs() {
