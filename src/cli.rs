@@ -57,6 +57,14 @@ pub enum Command {
     /// Work with lexicons.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Print the attributed statements of one article (.txt or .md), for checking.
+    Quotes {
+        /// The article file.
+        file: PathBuf,
+        /// Lexicon folder.
+        #[arg(long, value_name = "DIR", default_value = "lexicons")]
+        lexicons: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +159,7 @@ pub fn main() -> i32 {
             fixed: a.fixed,
             lexicons: a.lexicons,
         }),
+        Command::Quotes { file, lexicons } => commands::quotes::run(&file, &lexicons, &mut std::io::stdout()),
         Command::Lexicon(LexiconCommand::Check { dir }) => {
             commands::lexicon::check(&dir, &mut std::io::stdout())
         }

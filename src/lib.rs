@@ -18,6 +18,7 @@ pub mod error;
 pub mod lexicon;
 pub mod pipeline;
 pub mod progress;
+pub mod quotes;
 pub mod report;
 pub mod score;
 pub mod text;

@@ -2,5 +2,6 @@
 //! returns the process exit code.
 
 pub mod lexicon;
+pub mod quotes;
 pub mod run;
 pub mod sentiment;

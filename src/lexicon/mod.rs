@@ -27,10 +27,13 @@ pub enum Kind {
     Negators,
     Boosters,
     Contrast,
+    ReportingVerbs,
+    Titles,
+    Roles,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Sentiment,
         Kind::Stance,
         Kind::Frames,
@@ -38,6 +41,9 @@ impl Kind {
         Kind::Negators,
         Kind::Boosters,
         Kind::Contrast,
+        Kind::ReportingVerbs,
+        Kind::Titles,
+        Kind::Roles,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +55,9 @@ impl Kind {
             Kind::Negators => "negators",
             Kind::Boosters => "boosters",
             Kind::Contrast => "contrast",
+            Kind::ReportingVerbs => "reporting_verbs",
+            Kind::Titles => "titles",
+            Kind::Roles => "roles",
         }
     }
 
@@ -75,6 +84,7 @@ impl Kind {
             Kind::Negators => Some(crate::score::vader::N_SCALAR),
             Kind::Boosters => Some(crate::score::vader::B_INCR),
             Kind::Contrast => Some(1.5),
+            Kind::ReportingVerbs | Kind::Titles | Kind::Roles => Some(1.0),
         }
     }
 
@@ -126,5 +136,6 @@ mod tests {
         assert_eq!(Kind::from_name("frames-extra"), Some(Kind::Frames));
         assert_eq!(Kind::from_name("stanceful"), None);
         assert_eq!(Kind::from_name("stnace"), None);
+        assert_eq!(Kind::from_name("reporting_verbs"), Some(Kind::ReportingVerbs));
     }
 }
