@@ -12,7 +12,8 @@ use crate::corpus::clean::{Cleaned, clean};
 use crate::corpus::{Article, OutletSource, outlet};
 use crate::error::RejectReason;
 use crate::lexicon::Lexicons;
-use crate::score::{ArticleScores, score};
+use crate::quotes::{QuoteKind, Role, extract};
+use crate::score::{ArticleScores, Tally, annotate, score, span_tally};
 use crate::text::{Sentence, TokenKind, TokenStream, split_sentences, tokenize};
 
 /// An article prepared for scoring: the original text and what the text stages found.
@@ -81,6 +82,38 @@ pub struct ArticleResult {
     pub tokens: u64,
     pub sentences: u64,
     pub scores: ArticleScores,
+    pub statements: Vec<StatementResult>,
+}
+
+/// One attributed statement with its scores, owned (the article text is dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementResult {
+    pub speaker: String,
+    pub key: String,
+    pub role: Role,
+    pub role_known: bool,
+    pub affiliation: String,
+    pub named: bool,
+    pub kind: QuoteKind,
+    pub cue: String,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub tally: Tally,
+}
+
+impl ArticleResult {
+    /// Distinct speakers quoted.
+    pub fn speakers(&self) -> usize {
+        let mut keys: Vec<&str> = self.statements.iter().map(|s| s.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.len()
+    }
+
+    pub fn quotes_by(&self, role: Role) -> usize {
+        self.statements.iter().filter(|s| s.role == role).count()
+    }
 }
 
 /// The pure per-article analysis.
@@ -88,6 +121,27 @@ pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, Rejec
     let doc = Doc::prepare(article)?;
     let matches = lex.match_tokens(&doc.tokens);
     let scores = score(&article.text, &doc.tokens, &doc.sentences, &matches, lex);
+    let statements = {
+        let found = extract(&article.text, &doc.tokens, &doc.paragraphs, &doc.cleaned.paragraphs, &doc.sentences, &matches, lex);
+        let info = if found.is_empty() { Vec::new() } else { annotate(&doc.tokens, &matches, lex) };
+        found
+            .into_iter()
+            .map(|s| StatementResult {
+                tally: span_tally(&article.text, &doc.tokens, &info, &matches, lex, s.toks.clone()),
+                text: article.text[s.start..s.end].to_string(),
+                speaker: s.speaker,
+                key: s.key,
+                role: s.role,
+                role_known: s.role_known,
+                affiliation: s.affiliation,
+                named: s.named,
+                kind: s.kind,
+                cue: s.cue,
+                start: s.start,
+                end: s.end,
+            })
+            .collect()
+    };
     let text = doc.text();
     let (outlet, outlet_source) = match &article.meta.outlet {
         Some(o) => (o.clone(), article.outlet_source),
@@ -121,6 +175,7 @@ pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, Rejec
         tokens: doc.tokens.word_count() as u64,
         sentences: doc.sentences.len() as u64,
         scores,
+        statements,
     })
 }
 

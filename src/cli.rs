@@ -21,6 +21,10 @@ const AFTER_HELP: &str = "\
 Reports (in --out, default reports/):
   articles.csv   one row per article: id, outlet, date, title, counts, sentiment,
                  stance per axis, frames, target-specific sentiment and stance
+  quotes.csv     one row per attributed statement: speaker, role, kind, cue, text,
+                 byte offsets, and the statement's scores
+  speakers.csv   one row per speaker: role, affiliation, articles, outlets, quotes,
+                 mean sentiment and stance
   terms.csv      every lexicon entry with its hits, articles and outlets
   rejects.csv    inputs that were skipped: path, line, reason
   run.json       what the run read and found, options, timings

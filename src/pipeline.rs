@@ -18,6 +18,7 @@ use crate::error::{Error, Reject};
 use crate::lexicon::Lexicons;
 use crate::progress::Progress;
 use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
+use crate::report::quotes::Speakers;
 use crate::report::terms::TermCounts;
 use crate::report::{self, Encoded, Staging, Table, dictionary};
 
@@ -79,6 +80,7 @@ struct Sink<'p> {
     articles: Table,
     rejects: Table,
     terms: TermCounts,
+    speakers: Speakers,
     counts: Counts,
     progress: &'p Progress,
     analyze_cpu: f64,
@@ -111,6 +113,7 @@ impl Sink<'_> {
                 c.chars_removed += result.chars_removed;
                 self.analyze_cpu += secs;
                 self.terms.add(&result.outlet, &result.scores.term_hits);
+                self.speakers.add(&result)?;
                 self.articles.encoded(&row)?;
                 self.progress.advance(bytes, self.counts.articles);
                 Ok(())
@@ -198,6 +201,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         &report::articles::columns(&lex),
     )?;
     let terms = TermCounts::new(&lex);
+    let speakers = Speakers::new(staging.dir(), &lex)?;
     let rejects = Table::create(
         staging.dir(),
         report::rejects::FILE,
@@ -213,6 +217,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         articles,
         rejects,
         terms,
+        speakers,
         counts,
         progress: &progress,
         analyze_cpu: 0.0,
@@ -276,6 +281,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         articles,
         rejects,
         terms,
+        speakers,
         counts,
         analyze_cpu,
         write,
@@ -288,6 +294,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     articles.finish()?;
     rejects.finish()?;
     terms.write(staging.dir(), &lex)?;
+    speakers.finish(staging.dir(), &lex)?;
     std::fs::write(staging.dir().join("README.md"), dictionary::render(&lex)).map_err(|e| {
         Error::Output {
             path: staging.dir().join("README.md"),

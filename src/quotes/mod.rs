@@ -133,7 +133,7 @@ const NP_LOWER: &[&str] = &[
     "of", "for", "on", "at", "and", "the", "'s", "de", "van", "von", "bin", "al", "le", "da", "senior", "former",
     "top", "chief", "deputy", "acting", "vice", "military", "affairs", "foreign", "political", "economic",
     "security", "leading", "veteran", "prominent", "retired", "some", "many", "several", "two", "three", "a",
-    "an", "unnamed", "anonymous", "other", "japanese", "chinese", "korean", "american", "government",
+    "an", "unnamed", "anonymous", "other", "in", "japanese", "chinese", "korean", "american", "government",
     "ruling", "opposition", "party", "defense", "trade", "policy", "international", "relations", "us", "u.s.",
 ];
 
@@ -177,6 +177,8 @@ struct Ctx<'a> {
     cue: Vec<Option<(u32, usize)>>,
     /// Per token: covered by a title.
     title: Vec<bool>,
+    /// Per token: the role the covering title suggests (none for Dr., Mr. …).
+    title_role: Vec<Option<Role>>,
     /// Per token: role weights of the role cue covering it.
     role: Vec<Option<(Role, f64)>>,
     /// Byte ranges inside quotation marks.
@@ -244,6 +246,7 @@ pub fn extract(
         lex,
         cue: vec![None; n],
         title: vec![false; n],
+        title_role: vec![None; n],
         role: vec![None; n],
         quoted: Vec::new(),
         place: vec![false; n],
@@ -258,8 +261,11 @@ pub fn extract(
         cx.cue[h.start as usize] = Some((e.category, h.end as usize));
     }
     for h in m.of(Kind::Titles) {
+        let e = &lex.entries[h.entry as usize];
+        let role = Role::from_name(lex.category_of(e)).filter(|r| *r != Role::Other);
         for t in h.start..h.end {
             cx.title[t as usize] = true;
+            cx.title_role[t as usize] = role;
         }
     }
     for h in m.of(Kind::Roles) {
@@ -336,7 +342,10 @@ fn sentence_statement<'c>(cx: &Ctx<'_>, r: Range<usize>, cat: &dyn Fn(u32) -> &'
             continue;
         }
         // A semicolon starts a new clause: the speaker and content stay on its side.
-        let floor = (r.start..i).rev().find(|&k| cx.is_punct(k, &[";"])).map_or(r.start, |k| k + 1);
+        let floor = (r.start..i)
+            .rev()
+            .find(|&k| cx.is_punct(k, &[";"]) && !cx.in_quote(cx.tok(k).start as usize))
+            .map_or(r.start, |k| k + 1);
         let r = floor..r.end;
         let category = cat(c);
         let cue = cx.span_text(i..cue_end).to_string();
@@ -432,7 +441,7 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
     let told = matches!(cx.norm(v), "told" | "tell" | "tells");
     if v > r.start && !told && (cx.is_punct(v - 1, &[",", "\"", "'", "”", "’"])) {
         let mut e = v_end;
-        while e < r.end && !cx.is_punct(e, &[",", ".", ";", "!", "?", ":"]) {
+        while e < r.end && !(cx.is_punct(e, &[",", ".", ";", "!", "?", ":"]) && !(cx.norm(e) == "." && e > 0 && cx.title[e - 1])) {
             e += 1;
         }
         if let Some(np) = np_forward(cx, v_end, e, r.end)
@@ -652,7 +661,7 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
         let ok = match cx.tok(t).kind {
             TokenKind::Word | TokenKind::Number => cx.is_cap(t) || cx.title[t] || cx.role[t].is_some() || NP_LOWER.contains(&cx.norm(t)),
             TokenKind::Clitic => true,
-            TokenKind::Punct => cx.norm(t) == "-",
+            TokenKind::Punct => cx.norm(t) == "-" || (cx.norm(t) == "." && t > s && cx.title[t - 1]),
             TokenKind::Cjk => false,
         };
         if !ok {
@@ -694,6 +703,13 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
 /// Decides what the phrase `s..e` names: a person (trailing name tokens after any
 /// title), a group (a plural role noun), or a body (an organization or outlet).
 fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
+    // "an official in Seoul": the place says where, not who.
+    let mut e = e;
+    if let Some(k) = (s + 1..e).rev().find(|&k| matches!(cx.norm(k), "in" | "from")) {
+        if (k + 1..e).all(|j| cx.place[j] || cx.is_cap(j)) && k + 1 < e {
+            e = k;
+        }
+    }
     let head = e - 1;
     let head_role = cx.role[head].map(|r| r.0);
     // Name: the capitalized tokens at the end, after the last title or role word.
@@ -724,6 +740,22 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
             appos: None,
             head: Head::Person,
         });
+    }
+    // "Political scientist Naomi Ueda of Shirogane University": a name, then where from.
+    if let Some(k) = (s + 1..e).find(|&k| matches!(cx.norm(k), "of" | "at" | "from") && cx.is_name_token(k - 1)) {
+        let mut ns = k;
+        while ns > s && cx.is_name_token(ns - 1) {
+            ns -= 1;
+        }
+        if k - ns >= 2 && k - ns <= 4 {
+            return Some(Np {
+                start: s,
+                end: e,
+                name: Some(ns..k),
+                appos: None,
+                head: Head::Person,
+            });
+        }
     }
     if matches!(head_role, Some(Role::Organization | Role::Media | Role::Official | Role::Expert | Role::Other)) || cx.title[head] || cx.place[head] {
         return Some(Np {
@@ -989,6 +1021,30 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end));
                 (phrase.to_string(), phrase.to_lowercase(), Role::Group, true, appos_text, false)
             }
+            Head::Body if d.np.appos.as_ref().is_some_and(|a| a.len() >= 2 && a.len() <= 4 && a.clone().all(|k| cx.is_name_token(k))) => {
+                // "the spokesperson, Ellen Marsh, said": the name is in apposition.
+                let a = d.np.appos.clone().expect("checked");
+                let name = cx.span_text(a.clone()).to_string();
+                let folded: Vec<String> = a.map(|k| fold_diacritics(cx.norm(k))).collect();
+                let affiliation = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
+                let role = role_of(cx, d.np.start..d.np.end, None, None);
+                people.push(Person {
+                    name: name.clone(),
+                    folded: folded.clone(),
+                    role,
+                    affiliation: affiliation.clone(),
+                    pos,
+                    seen: vec![pos],
+                });
+                last_person = Some((people.len() - 1, pos));
+                (name, person_key(&folded), role.unwrap_or(Role::Other), role.is_some(), affiliation, true)
+            }
+            Head::Body if matches!(cx.role[d.np.end - 1], Some((Role::Official | Role::Expert | Role::Other, _))) && !cx.place[d.np.end - 1] => {
+                // An unnamed person ("a senior Japanese diplomat", "an official"): anonymous.
+                let phrase = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
+                let key = phrase.to_lowercase();
+                (phrase, key, Role::Group, true, appos_text, false)
+            }
             Head::Body => {
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
                 let role = match role_of(cx, d.np.start..d.np.end, None, None) {
@@ -1119,6 +1175,9 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
             let (role, affiliation) = if e < n && cx.is_punct(e, &[","]) {
                 let mut z = e + 1;
                 while z < n && z - e < 30 && !cx.is_punct(z, &[".", ";"]) && cx.cue[z].is_none() {
+                    if cx.is_punct(z, &[","]) && !(z + 1 < n && cx.norm(z + 1) == "and") {
+                        break;
+                    }
                     z += 1;
                 }
                 let first = if e + 1 < n { cx.norm(e + 1) } else { "" };
@@ -1167,8 +1226,8 @@ fn role_of(cx: &Ctx<'_>, title: Range<usize>, appos: Option<Range<usize>>, expli
             }
             seen_hit = k;
         }
-        if cx.title[k] && cx.role[k].is_none() {
-            *score.entry(Role::Official).or_default() += 0.5;
+        if let (Some(r), None) = (cx.title_role[k], cx.role[k]) {
+            *score.entry(r).or_default() += 0.5;
         }
     }
     if let Some(x) = explicit {

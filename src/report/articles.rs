@@ -6,6 +6,7 @@
 use super::{Column, Row, col, dyn_col, slug};
 use crate::analyze::ArticleResult;
 use crate::lexicon::{Kind, Lexicons};
+use crate::quotes::Role;
 use crate::score::{AxisTally, PRIMARY_FRAME_MIN_HITS};
 
 pub const FILE: &str = "articles.csv";
@@ -117,6 +118,10 @@ pub fn columns(lex: &Lexicons) -> Vec<Column> {
             ));
         }
     }
+    cols.push(col("quotes", "Attributed statements in the article"));
+    cols.push(col("speakers", "Distinct speakers quoted"));
+    cols.push(col("expert_quotes", "Statements by speakers with role expert"));
+    cols.push(col("official_quotes", "Statements by speakers with role official"));
     cols
 }
 
@@ -162,6 +167,10 @@ pub fn row(r: &ArticleResult, line: Option<u64>, lex: &Lexicons) -> Row {
             row.opt_float(a.index(), 4);
         }
     }
+    row.int(r.statements.len() as u64)
+        .int(r.speakers() as u64)
+        .int(r.quotes_by(Role::Expert) as u64)
+        .int(r.quotes_by(Role::Official) as u64);
     row
 }
 

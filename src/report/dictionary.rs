@@ -3,7 +3,7 @@
 //! Built from the same column lists that write the headers, so it cannot drift from
 //! the files. It has no timestamps, so it is identical on every run.
 
-use super::{Column, articles, rejects, terms};
+use super::{Column, articles, quotes, rejects, terms};
 use crate::lexicon::Lexicons;
 
 /// Every CSV report with its purpose and columns, in the order the README lists them.
@@ -13,6 +13,16 @@ pub fn tables(lex: &Lexicons) -> Vec<(&'static str, &'static str, Vec<Column>)> 
             articles::FILE,
             "One row per analysed article, in input order. The scoring columns follow the lexicons: one group per stance axis, frame and target.",
             articles::columns(lex),
+        ),
+        (
+            quotes::FILE,
+            "One row per attributed statement, in article order. Scores are those of the statement's own text.",
+            quotes::columns(lex),
+        ),
+        (
+            quotes::SPEAKERS_FILE,
+            "One row per speaker across the corpus, by name. A person is one speaker whatever the spelling (diacritics, case and name order are folded) and has one role.",
+            quotes::speaker_columns(lex),
         ),
         (
             terms::FILE,

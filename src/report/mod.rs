@@ -10,6 +10,7 @@
 pub mod articles;
 pub mod dictionary;
 pub mod output;
+pub mod quotes;
 pub mod rejects;
 pub mod run_json;
 pub mod terms;
@@ -68,6 +69,14 @@ pub fn guard(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The text a guarded cell stands for.
+pub fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
 /// One CSV row under construction, built with typed cells.
 #[derive(Debug, Default, Clone)]
 pub struct Row {
@@ -116,6 +125,12 @@ impl Row {
 
     pub fn opt_float(&mut self, v: Option<f64>, decimals: usize) -> &mut Row {
         self.float(v.unwrap_or(f64::NAN), decimals)
+    }
+
+    /// A cell already made safe (read back from a staged report).
+    pub fn raw(&mut self, s: &str) -> &mut Row {
+        self.cells.push(s.to_string());
+        self
     }
 
     pub fn cells(&self) -> &[String] {

@@ -358,6 +358,34 @@ pub fn score(
     out
 }
 
+/// The scores of a span of tokens (a statement): its sentiment as one unit, its
+/// negation-aware stance hits, and its frame hits.
+pub fn span_tally(text: &str, ts: &TokenStream, info: &[TokenInfo], m: &Matches, lex: &Lexicons, toks: Range<usize>) -> Tally {
+    let mut t = Tally::new(lex);
+    let in_span = |h: &&Hit| (h.start as usize) >= toks.start && (h.end as usize) <= toks.end;
+    let has_valence = m.of(Kind::Sentiment).iter().any(|h| in_span(&h));
+    if ts.tokens[toks.clone()].iter().any(Token::is_wordlike) {
+        let c = if has_valence { span_sentiment(text, ts, info, toks.clone()).compound } else { 0.0 };
+        t.sentences = 1;
+        t.sentiment_sum = c;
+        t.positive_sentences = u32::from(c >= SENTIMENT_THRESHOLD);
+        t.negative_sentences = u32::from(c <= -SENTIMENT_THRESHOLD);
+    }
+    t.sentiment_hits = m.of(Kind::Sentiment).iter().filter(in_span).count() as u32;
+    for h in m.of(Kind::Stance).iter().filter(in_span) {
+        let e = &lex.entries[h.entry as usize];
+        let w = e.weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
+        t.axes[e.category as usize].add(w);
+    }
+    for h in m.of(Kind::Frames).iter().filter(in_span) {
+        let e = &lex.entries[h.entry as usize];
+        let f = &mut t.frames[e.category as usize];
+        f.0 += 1;
+        f.1 += e.weight;
+    }
+    t
+}
+
 /// The scalar of the nearest negator among the [`NEGATION_WINDOW`] words before token
 /// `at` (not crossing `floor`, the sentence start).
 pub fn negation_before(
