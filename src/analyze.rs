@@ -122,12 +122,31 @@ pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, Rejec
     let matches = lex.match_tokens(&doc.tokens);
     let scores = score(&article.text, &doc.tokens, &doc.sentences, &matches, lex);
     let statements = {
-        let found = extract(&article.text, &doc.tokens, &doc.paragraphs, &doc.cleaned.paragraphs, &doc.sentences, &matches, lex);
-        let info = if found.is_empty() { Vec::new() } else { annotate(&doc.tokens, &matches, lex) };
+        let found = extract(
+            &article.text,
+            &doc.tokens,
+            &doc.paragraphs,
+            &doc.cleaned.paragraphs,
+            &doc.sentences,
+            &matches,
+            lex,
+        );
+        let info = if found.is_empty() {
+            Vec::new()
+        } else {
+            annotate(&doc.tokens, &matches, lex)
+        };
         found
             .into_iter()
             .map(|s| StatementResult {
-                tally: span_tally(&article.text, &doc.tokens, &info, &matches, lex, s.toks.clone()),
+                tally: span_tally(
+                    &article.text,
+                    &doc.tokens,
+                    &info,
+                    &matches,
+                    lex,
+                    s.toks.clone(),
+                ),
                 text: article.text[s.start..s.end].to_string(),
                 speaker: s.speaker,
                 key: s.key,

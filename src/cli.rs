@@ -163,7 +163,9 @@ pub fn main() -> i32 {
             fixed: a.fixed,
             lexicons: a.lexicons,
         }),
-        Command::Quotes { file, lexicons } => commands::quotes::run(&file, &lexicons, &mut std::io::stdout()),
+        Command::Quotes { file, lexicons } => {
+            commands::quotes::run(&file, &lexicons, &mut std::io::stdout())
+        }
         Command::Lexicon(LexiconCommand::Check { dir }) => {
             commands::lexicon::check(&dir, &mut std::io::stdout())
         }

@@ -17,8 +17,8 @@ use crate::corpus::{Item, Limits, Manifest, Source, discover};
 use crate::error::{Error, Reject};
 use crate::lexicon::Lexicons;
 use crate::progress::Progress;
-use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
 use crate::report::quotes::Speakers;
+use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
 use crate::report::terms::TermCounts;
 use crate::report::{self, Encoded, Staging, Table, dictionary};
 

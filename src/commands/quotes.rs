@@ -1,7 +1,7 @@
 //! `slant quotes FILE`: the statements of one article, for checking by eye.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::analyze::Doc;
 use crate::cli::{EXIT_FATAL, EXIT_OK};
@@ -14,10 +14,21 @@ use crate::quotes::{Statement, extract};
 pub fn read_article(path: &Path) -> Result<Article, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = check_text(bytes).map_err(|r| Error::Usage(format!("{}: {r}", path.display())))?;
-    let format = path.extension().and_then(|e| e.to_str()).and_then(Format::from_extension).unwrap_or(Format::Text);
-    let format = if matches!(format, Format::Jsonl | Format::Csv) { Format::Text } else { format };
+    let format = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
+        .unwrap_or(Format::Text);
+    let format = if matches!(format, Format::Jsonl | Format::Csv) {
+        Format::Text
+    } else {
+        format
+    };
     Ok(Article {
-        id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        id: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         path: path.display().to_string(),
         line: None,
         format,
@@ -33,12 +44,20 @@ pub fn statements(path: &Path, lex: &Lexicons) -> Result<(Article, Vec<Statement
     let st = {
         let d = Doc::prepare(&a).map_err(|r| Error::Usage(format!("{}: {r}", path.display())))?;
         let m = lex.match_tokens(&d.tokens);
-        extract(&a.text, &d.tokens, &d.paragraphs, &d.cleaned.paragraphs, &d.sentences, &m, lex)
+        extract(
+            &a.text,
+            &d.tokens,
+            &d.paragraphs,
+            &d.cleaned.paragraphs,
+            &d.sentences,
+            &m,
+            lex,
+        )
     };
     Ok((a, st))
 }
 
-pub fn run(file: &PathBuf, lexicons: &Path, out: &mut impl Write) -> i32 {
+pub fn run(file: &Path, lexicons: &Path, out: &mut impl Write) -> i32 {
     let lex = match Lexicons::load_dir(lexicons) {
         Ok(l) => l,
         Err(e) => return crate::cli::report_error(&e.into()),
@@ -47,7 +66,11 @@ pub fn run(file: &PathBuf, lexicons: &Path, out: &mut impl Write) -> i32 {
         Ok((a, st)) => {
             let _ = writeln!(out, "{}: {} statements", a.path, st.len());
             for s in &st {
-                let aff = if s.affiliation.is_empty() { String::new() } else { format!("; {}", s.affiliation) };
+                let aff = if s.affiliation.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", s.affiliation)
+                };
                 let _ = writeln!(
                     out,
                     "\n[{} {}..{}] {} ({}{aff}) via \"{}\"\n    {}",

@@ -136,6 +136,9 @@ mod tests {
         assert_eq!(Kind::from_name("frames-extra"), Some(Kind::Frames));
         assert_eq!(Kind::from_name("stanceful"), None);
         assert_eq!(Kind::from_name("stnace"), None);
-        assert_eq!(Kind::from_name("reporting_verbs"), Some(Kind::ReportingVerbs));
+        assert_eq!(
+            Kind::from_name("reporting_verbs"),
+            Some(Kind::ReportingVerbs)
+        );
     }
 }

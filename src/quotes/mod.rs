@@ -40,7 +40,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Expert, Role::Official, Role::Media, Role::Organization, Role::Group, Role::Other];
+    pub const ALL: [Role; 6] = [
+        Role::Expert,
+        Role::Official,
+        Role::Media,
+        Role::Organization,
+        Role::Group,
+        Role::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -108,48 +115,281 @@ impl Statement {
 
 /// Function words that can be capitalized at a sentence start but are never names.
 const NOT_NAMES: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "during", "after", "before", "meanwhile", "however", "according", "but",
-    "and", "while", "when", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "his", "her",
-    "their", "its", "our", "both", "some", "many", "separately", "also", "since", "as", "for", "with", "from",
-    "by", "to", "of", "if", "although", "though", "yet", "so", "then", "now", "currently", "last", "next",
-    "earlier", "later", "additionally", "moreover", "furthermore", "still", "why", "what", "how", "who", "where",
-    "there", "here", "not", "no", "yes", "q", "a.", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "chinese", "japanese", "korean", "american", "russian",
-    "taiwanese", "philippine", "filipino", "european", "british", "french", "german", "indian", "australian",
-    "u.s.", "us", "north", "south", "east", "west", "western", "eastern", "asian", "global",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "during",
+    "after",
+    "before",
+    "meanwhile",
+    "however",
+    "according",
+    "but",
+    "and",
+    "while",
+    "when",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "both",
+    "some",
+    "many",
+    "separately",
+    "also",
+    "since",
+    "as",
+    "for",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "if",
+    "although",
+    "though",
+    "yet",
+    "so",
+    "then",
+    "now",
+    "currently",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "additionally",
+    "moreover",
+    "furthermore",
+    "still",
+    "why",
+    "what",
+    "how",
+    "who",
+    "where",
+    "there",
+    "here",
+    "not",
+    "no",
+    "yes",
+    "q",
+    "a.",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "chinese",
+    "japanese",
+    "korean",
+    "american",
+    "russian",
+    "taiwanese",
+    "philippine",
+    "filipino",
+    "european",
+    "british",
+    "french",
+    "german",
+    "indian",
+    "australian",
+    "u.s.",
+    "us",
+    "north",
+    "south",
+    "east",
+    "west",
+    "western",
+    "eastern",
+    "asian",
+    "global",
 ];
 
 /// Words that may stand between a subject and its reporting verb.
 const SKIP_BEFORE_CUE: &[&str] = &[
-    "also", "has", "have", "had", "will", "would", "further", "previously", "once", "again", "repeatedly",
-    "publicly", "separately", "then", "later", "earlier", "recently", "reportedly", "openly", "subsequently",
-    "clearly", "firmly", "has also", "then", "once", "last", "week", "yesterday", "today", "later", "just",
-    "even", "often", "always", "never", "already", "frequently", "is", "was", "were", "are",
+    "also",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "further",
+    "previously",
+    "once",
+    "again",
+    "repeatedly",
+    "publicly",
+    "separately",
+    "then",
+    "later",
+    "earlier",
+    "recently",
+    "reportedly",
+    "openly",
+    "subsequently",
+    "clearly",
+    "firmly",
+    "has also",
+    "then",
+    "once",
+    "last",
+    "week",
+    "yesterday",
+    "today",
+    "later",
+    "just",
+    "even",
+    "often",
+    "always",
+    "never",
+    "already",
+    "frequently",
+    "is",
+    "was",
+    "were",
+    "are",
 ];
 
 /// Lowercase words allowed inside a speaker phrase besides titles and role cues.
 const NP_LOWER: &[&str] = &[
-    "of", "for", "on", "at", "and", "the", "'s", "de", "van", "von", "bin", "al", "le", "da", "senior", "former",
-    "top", "chief", "deputy", "acting", "vice", "military", "affairs", "foreign", "political", "economic",
-    "security", "leading", "veteran", "prominent", "retired", "some", "many", "several", "two", "three", "a",
-    "an", "unnamed", "anonymous", "other", "in", "japanese", "chinese", "korean", "american", "government",
-    "ruling", "opposition", "party", "defense", "trade", "policy", "international", "relations", "us", "u.s.",
+    "of",
+    "for",
+    "on",
+    "at",
+    "and",
+    "the",
+    "'s",
+    "de",
+    "van",
+    "von",
+    "bin",
+    "al",
+    "le",
+    "da",
+    "senior",
+    "former",
+    "top",
+    "chief",
+    "deputy",
+    "acting",
+    "vice",
+    "military",
+    "affairs",
+    "foreign",
+    "political",
+    "economic",
+    "security",
+    "leading",
+    "veteran",
+    "prominent",
+    "retired",
+    "some",
+    "many",
+    "several",
+    "two",
+    "three",
+    "a",
+    "an",
+    "unnamed",
+    "anonymous",
+    "other",
+    "in",
+    "japanese",
+    "chinese",
+    "korean",
+    "american",
+    "government",
+    "ruling",
+    "opposition",
+    "party",
+    "defense",
+    "trade",
+    "policy",
+    "international",
+    "relations",
+    "us",
+    "u.s.",
 ];
 
 /// Words that open an introductory phrase rather than reported content.
 const INTRO: &[&str] = &[
-    "during", "in", "at", "on", "after", "before", "since", "when", "while", "speaking", "following", "meanwhile",
-    "separately", "additionally", "asked", "responding", "commenting", "addressing", "meeting", "where", "because",
+    "during",
+    "in",
+    "at",
+    "on",
+    "after",
+    "before",
+    "since",
+    "when",
+    "while",
+    "speaking",
+    "following",
+    "meanwhile",
+    "separately",
+    "additionally",
+    "asked",
+    "responding",
+    "commenting",
+    "addressing",
+    "meeting",
+    "where",
+    "because",
 ];
 
 /// Lowercase parts of names ("da Zhigang", "Ursula von der Leyen").
-const PARTICLES: &[&str] = &["da", "de", "del", "der", "di", "van", "von", "bin", "al", "le", "la", "dos", "du"];
+const PARTICLES: &[&str] = &[
+    "da", "de", "del", "der", "di", "van", "von", "bin", "al", "le", "la", "dos", "du",
+];
 
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "it", "i"];
 /// Participles that continue a statement after its speaker ("…, adding that …").
-const CONTINUERS: &[&str] = &["adding", "noting", "saying", "stressing", "arguing", "warning", "explaining", "emphasizing", "pointing"];
+const CONTINUERS: &[&str] = &[
+    "adding",
+    "noting",
+    "saying",
+    "stressing",
+    "arguing",
+    "warning",
+    "explaining",
+    "emphasizing",
+    "pointing",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Head {
@@ -202,11 +442,16 @@ impl<'a> Ctx<'a> {
 
     fn is_cap(&self, i: usize) -> bool {
         let t = self.tok(i);
-        matches!(t.kind, TokenKind::Word) && self.orig(i).chars().next().is_some_and(char::is_uppercase)
+        matches!(t.kind, TokenKind::Word)
+            && self.orig(i).chars().next().is_some_and(char::is_uppercase)
     }
 
     fn is_name_token(&self, i: usize) -> bool {
-        self.is_cap(i) && !self.title[i] && self.role[i].is_none() && !self.place[i] && !NOT_NAMES.contains(&self.norm(i))
+        self.is_cap(i)
+            && !self.title[i]
+            && self.role[i].is_none()
+            && !self.place[i]
+            && !NOT_NAMES.contains(&self.norm(i))
     }
 
     fn is_punct(&self, i: usize, set: &[&str]) -> bool {
@@ -312,7 +557,14 @@ pub fn extract(
         }
     }
 
-    attach_quotes(&cx, &quotes, sentences, paragraphs, &mut out, &transcript_paras);
+    attach_quotes(
+        &cx,
+        &quotes,
+        sentences,
+        paragraphs,
+        &mut out,
+        &transcript_paras,
+    );
     out.sort_by_key(|d| d.toks.start);
     resolve(&cx, out, paragraphs)
 }
@@ -329,15 +581,35 @@ struct Draft {
     sentence: Range<usize>,
 }
 
-fn sentence_statement<'c>(cx: &Ctx<'_>, r: Range<usize>, cat: &dyn Fn(u32) -> &'c str) -> Option<Draft> {
+fn sentence_statement<'c>(
+    cx: &Ctx<'_>,
+    r: Range<usize>,
+    cat: &dyn Fn(u32) -> &'c str,
+) -> Option<Draft> {
     let sent = r.clone();
+    // `C, S said.`: a cue that ends the sentence is its main attribution, even when C
+    // contains cues of its own ("the side hopes …, Wang Yi said").
+    let last = (r.start..r.end)
+        .rev()
+        .find(|&k| cx.cue[k].is_some() && !cx.in_quote(cx.tok(k).start as usize));
+    if let Some(v) = last
+        && let Some((_, v_end)) = cx.cue[v]
+        && v > r.start
+        && cx.words(after_complements(cx, v_end, r.end)) == 0
+        && !cx.is_cap(v)
+        && let Some(d) = try_cue(cx, r.clone(), v, cat)
+    {
+        return Some(d);
+    }
     let mut i = r.start;
     while i < r.end {
         let Some((c, cue_end)) = cx.cue[i] else {
             i += 1;
             continue;
         };
-        if cx.in_quote(cx.tok(i).start as usize) || (i > r.start && cx.is_cap(i) && !matches!(cat(c), "according")) {
+        if cx.in_quote(cx.tok(i).start as usize)
+            || (i > r.start && cx.is_cap(i) && !matches!(cat(c), "according"))
+        {
             i += 1;
             continue;
         }
@@ -376,6 +648,37 @@ fn sentence_statement<'c>(cx: &Ctx<'_>, r: Range<usize>, cat: &dyn Fn(u32) -> &'
     None
 }
 
+/// A statement anchored at the cue starting at token `v`, if it has a speaker.
+fn try_cue<'c>(
+    cx: &Ctx<'_>,
+    r: Range<usize>,
+    v: usize,
+    cat: &dyn Fn(u32) -> &'c str,
+) -> Option<Draft> {
+    let (c, cue_end) = cx.cue[v]?;
+    let cue = cx.span_text(v..cue_end).to_string();
+    let (np, mut content) = match cat(c) {
+        "according" => according(cx, r.clone(), v, cue_end),
+        "quoted" => quoted_as_saying(cx, r.clone(), v, cue_end),
+        _ => said(cx, r.clone(), v, cue_end),
+    }?;
+    if np.head != Head::Person && np.head != Head::Pronoun {
+        return None;
+    }
+    let kind = kind_of(cx, &content);
+    if kind == QuoteKind::Direct {
+        content = narrow_to_quotes(cx, content);
+    }
+    Some(Draft {
+        np,
+        cue,
+        toks: content,
+        kind,
+        affiliation: None,
+        sentence: r,
+    })
+}
+
 /// Direct when a quotation covers most of the content, mixed when one is inside it.
 fn kind_of(cx: &Ctx<'_>, content: &Range<usize>) -> QuoteKind {
     if content.is_empty() {
@@ -383,7 +686,11 @@ fn kind_of(cx: &Ctx<'_>, content: &Range<usize>) -> QuoteKind {
     }
     let a = cx.tok(content.start).start as usize;
     let b = cx.tok(content.end - 1).end as usize;
-    let inside: usize = cx.quoted.iter().map(|q| q.end.min(b).saturating_sub(q.start.max(a))).sum();
+    let inside: usize = cx
+        .quoted
+        .iter()
+        .map(|q| q.end.min(b).saturating_sub(q.start.max(a)))
+        .sum();
     if inside == 0 {
         QuoteKind::Indirect
     } else if inside * 10 >= (b - a) * 7 {
@@ -395,11 +702,26 @@ fn kind_of(cx: &Ctx<'_>, content: &Range<usize>) -> QuoteKind {
 
 /// The tokens inside the quotation marks of a direct statement.
 fn narrow_to_quotes(cx: &Ctx<'_>, content: Range<usize>) -> Range<usize> {
-    let (a, b) = (cx.tok(content.start).start as usize, cx.tok(content.end - 1).end as usize);
-    let inner: Vec<&Range<usize>> = cx.quoted.iter().filter(|q| q.start < b && a < q.end).collect();
-    let (Some(first), Some(last)) = (inner.first(), inner.last()) else { return content };
-    let s = cx.ts.tokens.partition_point(|t| (t.start as usize) < first.start);
-    let e = cx.ts.tokens.partition_point(|t| (t.start as usize) < last.end);
+    let (a, b) = (
+        cx.tok(content.start).start as usize,
+        cx.tok(content.end - 1).end as usize,
+    );
+    let inner: Vec<&Range<usize>> = cx
+        .quoted
+        .iter()
+        .filter(|q| q.start < b && a < q.end)
+        .collect();
+    let (Some(first), Some(last)) = (inner.first(), inner.last()) else {
+        return content;
+    };
+    let s = cx
+        .ts
+        .tokens
+        .partition_point(|t| (t.start as usize) < first.start);
+    let e = cx
+        .ts
+        .tokens
+        .partition_point(|t| (t.start as usize) < last.end);
     if s < e { s..e } else { content }
 }
 
@@ -416,16 +738,28 @@ fn according(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(N
     let content = if cx.words(r.start..v) >= 3 {
         r.start..trim_back(cx, r.start, v)
     } else {
-        let s = if e < r.end && cx.is_punct(e, &[","]) { e + 1 } else { e };
+        let s = if e < r.end && cx.is_punct(e, &[","]) {
+            e + 1
+        } else {
+            e
+        };
         s..trim_back(cx, s, r.end)
     };
     (cx.words(content.clone()) > 0).then_some((np, content))
 }
 
 /// "S was quoted as saying C" and "MEDIA quoted S as saying C".
-fn quoted_as_saying(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Range<usize>)> {
+fn quoted_as_saying(
+    cx: &Ctx<'_>,
+    r: Range<usize>,
+    v: usize,
+    v_end: usize,
+) -> Option<(Np, Range<usize>)> {
     let content = after_complements(cx, v_end, r.end);
-    if v >= r.start + 2 && cx.norm(v - 1) == "quoted" && matches!(cx.norm(v - 2), "was" | "were" | "is") {
+    if v >= r.start + 2
+        && cx.norm(v - 1) == "quoted"
+        && matches!(cx.norm(v - 2), "was" | "were" | "is")
+    {
         let np = subject_before(cx, r.start, v - 2)?;
         return Some((np, content));
     }
@@ -441,7 +775,10 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
     let told = matches!(cx.norm(v), "told" | "tell" | "tells");
     if v > r.start && !told && (cx.is_punct(v - 1, &[",", "\"", "'", "”", "’"])) {
         let mut e = v_end;
-        while e < r.end && !(cx.is_punct(e, &[",", ".", ";", "!", "?", ":"]) && !(cx.norm(e) == "." && e > 0 && cx.title[e - 1])) {
+        while e < r.end
+            && !(cx.is_punct(e, &[",", ".", ";", "!", "?", ":"])
+                && !(cx.norm(e) == "." && e > 0 && cx.title[e - 1]))
+        {
             e += 1;
         }
         if let Some(np) = np_forward(cx, v_end, e, r.end)
@@ -453,6 +790,18 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
                 return Some((np, content));
             }
         }
+    }
+    // "…to Wang Huning, who mentioned in the meeting that C": the antecedent speaks.
+    let mut w = v;
+    while w > r.start && SKIP_BEFORE_CUE.contains(&cx.norm(w - 1)) {
+        w -= 1;
+    }
+    if w >= r.start + 2
+        && cx.norm(w - 1) == "who"
+        && cx.is_punct(w - 2, &[","])
+        && let Some(np) = np_backward(cx, r.start, w - 2).filter(|n| n.head == Head::Person)
+    {
+        return Some((np, after_complements(cx, v_end, r.end)));
     }
     let mut np = subject_before(cx, r.start, v)?;
     let after = after_complements(cx, v_end, r.end);
@@ -467,14 +816,20 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
     {
         np.start -= 1;
     }
-    let separated = np.start == r.start || cx.is_punct(np.start - 1, &[",", "\"", "”", "’", "'", "—", "–"]);
-    let before = if separated { r.start..trim_back(cx, r.start, np.start) } else { r.start..r.start };
+    let separated =
+        np.start == r.start || cx.is_punct(np.start - 1, &[",", "\"", "”", "’", "'", "—", "–"]);
+    let before = if separated {
+        r.start..trim_back(cx, r.start, np.start)
+    } else {
+        r.start..r.start
+    };
     let after_words = cx.words(after.clone());
     let intro = before.end > before.start && INTRO.contains(&cx.norm(before.start));
     let after_is_clause = intro && after_words >= 3
         || after_words >= 3
-        && after.start > v_end
-        && (matches!(cx.norm(after.start - 1), "that" | ":") || cx.is_punct(after.start - 1, &[":"]))
+            && after.start > v_end
+            && (matches!(cx.norm(after.start - 1), "that" | ":")
+                || cx.is_punct(after.start - 1, &[":"]))
         || after_words >= 3 && cx.words(before.clone()) < 3;
     let content = if after_is_clause || (after_words >= 1 && cx.words(before.clone()) == 0) {
         after
@@ -499,8 +854,15 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
     if told {
         // The addressee: "the Global Times", "reporters", "a press conference", "lawmakers".
         let start = k;
-        while k < end && k - start < 6 && !matches!(cx.norm(k), "that" | "on" | "in" | "at" | "," | ":" | "." | "last") {
-            if k > start && !cx.is_cap(k) && !matches!(cx.norm(k), "the" | "a") && cx.is_cap(k - 1) {
+        while k < end
+            && k - start < 6
+            && !matches!(
+                cx.norm(k),
+                "that" | "on" | "in" | "at" | "," | ":" | "." | "last"
+            )
+        {
+            if k > start && !cx.is_cap(k) && !matches!(cx.norm(k), "the" | "a") && cx.is_cap(k - 1)
+            {
                 break;
             }
             k += 1;
@@ -518,7 +880,12 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
             k += 2;
         } else if WEEKDAYS.contains(&w) {
             k += 1;
-        } else if w == "in" && k + 1 < end && cx.is_name_token(k + 1) && k + 2 < end && !cx.is_name_token(k + 2) {
+        } else if w == "in"
+            && k + 1 < end
+            && cx.is_name_token(k + 1)
+            && k + 2 < end
+            && !cx.is_name_token(k + 2)
+        {
             k += 2; // "in Tokyo"
         } else if w == "the" && k + 2 < end && cx.norm(k + 1) == "same" && cx.norm(k + 2) == "day" {
             k += 3;
@@ -527,7 +894,18 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
             && matches!(cx.norm(k + 1), "a" | "an" | "the" | "his" | "her" | "their")
             && matches!(
                 cx.norm(k + 2),
-                "statement" | "interview" | "press" | "news" | "briefing" | "speech" | "meeting" | "letter" | "post" | "report" | "regular" | "written"
+                "statement"
+                    | "interview"
+                    | "press"
+                    | "news"
+                    | "briefing"
+                    | "speech"
+                    | "meeting"
+                    | "letter"
+                    | "post"
+                    | "report"
+                    | "regular"
+                    | "written"
             )
         {
             // Skip to the end of the phrase: up to "that", a comma or a colon.
@@ -536,9 +914,24 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
                 j += 1;
             }
             k = j;
-        } else if matches!(w, "last" | "this") && k + 1 < end && matches!(cx.norm(k + 1), "week" | "month" | "year") {
+        } else if matches!(w, "last" | "this")
+            && k + 1 < end
+            && matches!(cx.norm(k + 1), "week" | "month" | "year")
+        {
             k += 2;
-        } else if matches!(w, "that" | ":" | "," | "yesterday" | "today" | "earlier" | "also" | "publicly") {
+        } else if w == "in"
+            && k + 2 < end
+            && cx.norm(k + 1) == "the"
+            && matches!(
+                cx.norm(k + 2),
+                "meeting" | "talks" | "interview" | "statement"
+            )
+        {
+            k += 3;
+        } else if matches!(
+            w,
+            "that" | ":" | "," | "yesterday" | "today" | "earlier" | "also" | "publicly"
+        ) {
             k += 1;
         } else {
             break;
@@ -549,7 +942,10 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
 
 /// `end` without trailing punctuation (keeps closing quotes that belong to content).
 fn trim_back(cx: &Ctx<'_>, start: usize, mut end: usize) -> usize {
-    while end > start && cx.tok(end - 1).kind == TokenKind::Punct && !cx.is_punct(end - 1, &["\"", "”", "’", "»", "」"]) {
+    while end > start
+        && cx.tok(end - 1).kind == TokenKind::Punct
+        && !cx.is_punct(end - 1, &["\"", "”", "’", "»", "」"])
+    {
         end -= 1;
     }
     end
@@ -574,7 +970,10 @@ fn subject_before(cx: &Ctx<'_>, floor: usize, v: usize) -> Option<Np> {
     let mut appos = None;
     let mut e = j;
     // Relative clause without commas: "a senior official who declined to be named said".
-    if let Some(w) = (j.saturating_sub(14).max(floor)..j).rev().find(|&k| matches!(cx.norm(k), "who" | "which")) {
+    if let Some(w) = (j.saturating_sub(14).max(floor)..j)
+        .rev()
+        .find(|&k| matches!(cx.norm(k), "who" | "which"))
+    {
         let clean = (w..j).all(|k| cx.tok(k).kind != TokenKind::Punct);
         if clean && w > floor {
             appos = Some(w..j);
@@ -583,7 +982,9 @@ fn subject_before(cx: &Ctx<'_>, floor: usize, v: usize) -> Option<Np> {
     }
     if cx.is_punct(j - 1, &[",", ")"]) {
         let open = if cx.norm(j - 1) == ")" { "(" } else { "," };
-        let k = (floor.max(j.saturating_sub(48))..j - 1).rev().find(|&k| cx.norm(k) == open)?;
+        let k = (floor.max(j.saturating_sub(48))..j - 1)
+            .rev()
+            .find(|&k| cx.norm(k) == open)?;
         if k <= floor {
             return None;
         }
@@ -594,7 +995,9 @@ fn subject_before(cx: &Ctx<'_>, floor: usize, v: usize) -> Option<Np> {
     // "C, Liu Jiangyong, vice dean of the Institute at X University told …": an
     // appositive whose closing comma is missing.
     if appos.is_none() && np.as_ref().is_none_or(|n| n.head != Head::Person) {
-        let k1 = (floor.max(j.saturating_sub(30))..j).rev().find(|&k| cx.is_punct(k, &[","]));
+        let k1 = (floor.max(j.saturating_sub(30))..j)
+            .rev()
+            .find(|&k| cx.is_punct(k, &[","]));
         if let Some(k1) = k1 {
             let mut k0 = k1;
             while k0 > floor && k1 - k0 < 5 && cx.is_name_token(k0 - 1) {
@@ -634,9 +1037,16 @@ fn np_backward(cx: &Ctx<'_>, floor: usize, e: usize) -> Option<Np> {
     while s > floor && e - s < 12 {
         let t = s - 1;
         let ok = match cx.tok(t).kind {
-            TokenKind::Word | TokenKind::Number => cx.is_cap(t) || cx.title[t] || cx.role[t].is_some() || NP_LOWER.contains(&cx.norm(t)),
+            TokenKind::Word | TokenKind::Number => {
+                cx.is_cap(t)
+                    || cx.title[t]
+                    || cx.role[t].is_some()
+                    || NP_LOWER.contains(&cx.norm(t))
+            }
             TokenKind::Clitic => true,
-            TokenKind::Punct => cx.norm(t) == "-" || (cx.norm(t) == "." && t > floor && cx.orig(t - 1).len() == 1),
+            TokenKind::Punct => {
+                cx.norm(t) == "-" || (cx.norm(t) == "." && t > floor && cx.orig(t - 1).len() == 1)
+            }
             TokenKind::Cjk => false,
         };
         if !ok {
@@ -659,9 +1069,16 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
     while end < e && end - s < 14 {
         let t = end;
         let ok = match cx.tok(t).kind {
-            TokenKind::Word | TokenKind::Number => cx.is_cap(t) || cx.title[t] || cx.role[t].is_some() || NP_LOWER.contains(&cx.norm(t)),
+            TokenKind::Word | TokenKind::Number => {
+                cx.is_cap(t)
+                    || cx.title[t]
+                    || cx.role[t].is_some()
+                    || NP_LOWER.contains(&cx.norm(t))
+            }
             TokenKind::Clitic => true,
-            TokenKind::Punct => cx.norm(t) == "-" || (cx.norm(t) == "." && t > s && cx.title[t - 1]),
+            TokenKind::Punct => {
+                cx.norm(t) == "-" || (cx.norm(t) == "." && t > s && cx.title[t - 1])
+            }
             TokenKind::Cjk => false,
         };
         if !ok {
@@ -682,7 +1099,12 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
         return None;
     }
     // Trailing connectors are not part of it.
-    while end > s && matches!(cx.norm(end - 1), "of" | "for" | "on" | "at" | "and" | "the" | "a") {
+    while end > s
+        && matches!(
+            cx.norm(end - 1),
+            "of" | "for" | "on" | "at" | "and" | "the" | "a"
+        )
+    {
         end -= 1;
     }
     let mut np = classify(cx, s, end)?;
@@ -693,7 +1115,11 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
             k += 1;
         }
         let first = cx.norm(end + 1);
-        if k > end + 1 && (matches!(first, "a" | "an" | "the" | "who") || cx.role[end + 1].is_some() || cx.title[end + 1]) {
+        if k > end + 1
+            && (matches!(first, "a" | "an" | "the" | "who")
+                || cx.role[end + 1].is_some()
+                || cx.title[end + 1])
+        {
             np.appos = Some(end + 1..k);
         }
     }
@@ -705,10 +1131,13 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
 fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
     // "an official in Seoul": the place says where, not who.
     let mut e = e;
-    if let Some(k) = (s + 1..e).rev().find(|&k| matches!(cx.norm(k), "in" | "from")) {
-        if (k + 1..e).all(|j| cx.place[j] || cx.is_cap(j)) && k + 1 < e {
-            e = k;
-        }
+    if let Some(k) = (s + 1..e)
+        .rev()
+        .find(|&k| matches!(cx.norm(k), "in" | "from"))
+        && k + 1 < e
+        && (k + 1..e).all(|j| cx.place[j] || cx.is_cap(j))
+    {
+        e = k;
     }
     let head = e - 1;
     let head_role = cx.role[head].map(|r| r.0);
@@ -742,12 +1171,17 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
         });
     }
     // "Political scientist Naomi Ueda of Shirogane University": a name, then where from.
-    if let Some(k) = (s + 1..e).find(|&k| matches!(cx.norm(k), "of" | "at" | "from") && cx.is_name_token(k - 1)) {
+    if let Some(k) =
+        (s + 1..e).find(|&k| matches!(cx.norm(k), "of" | "at" | "from") && cx.is_name_token(k - 1))
+    {
         let mut ns = k;
         while ns > s && cx.is_name_token(ns - 1) {
             ns -= 1;
         }
-        if k - ns >= 2 && k - ns <= 4 {
+        let starts_phrase = ns == s
+            || cx.title[ns - 1]
+            || (cx.role[ns - 1].is_some() && !matches!(cx.norm(ns - 1), "of" | "the"));
+        if k - ns >= 2 && k - ns <= 4 && starts_phrase {
             return Some(Np {
                 start: s,
                 end: e,
@@ -757,7 +1191,12 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
             });
         }
     }
-    if matches!(head_role, Some(Role::Organization | Role::Media | Role::Official | Role::Expert | Role::Other)) || cx.title[head] || cx.place[head] {
+    if matches!(
+        head_role,
+        Some(Role::Organization | Role::Media | Role::Official | Role::Expert | Role::Other)
+    ) || cx.title[head]
+        || cx.place[head]
+    {
         return Some(Np {
             start: s,
             end: e,
@@ -773,7 +1212,10 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
 /// introduces the next paragraph.
 fn transcript(cx: &Ctx<'_>, p: Range<usize>, next: Option<&Range<usize>>) -> Option<Draft> {
     let mut k = p.start;
-    while k < p.end && k - p.start < 5 && (cx.is_name_token(k) || (cx.norm(k) == "-" && k > p.start)) {
+    while k < p.end
+        && k - p.start < 5
+        && (cx.is_name_token(k) || (cx.norm(k) == "-" && k > p.start))
+    {
         k += 1;
     }
     if k == p.start || cx.words(p.start..k) == 0 {
@@ -818,7 +1260,14 @@ fn transcript(cx: &Ctx<'_>, p: Range<usize>, next: Option<&Range<usize>>) -> Opt
 }
 
 /// Gives quotations without a cue in their sentence to a nearby speaker.
-fn attach_quotes(cx: &Ctx<'_>, quotes: &[QuoteSpan], sentences: &[Sentence], paragraphs: &[Range<usize>], out: &mut Vec<Draft>, transcript_paras: &[bool]) {
+fn attach_quotes(
+    cx: &Ctx<'_>,
+    quotes: &[QuoteSpan],
+    sentences: &[Sentence],
+    paragraphs: &[Range<usize>],
+    out: &mut Vec<Draft>,
+    transcript_paras: &[bool],
+) {
     let tok_at = |byte: usize| cx.ts.tokens.partition_point(|t| (t.start as usize) < byte);
     let para_of = |t: usize| paragraphs.partition_point(|p| p.end <= t);
     let sent_of = |t: usize| sentences.partition_point(|s| (s.tok_end as usize) <= t);
@@ -837,10 +1286,18 @@ fn attach_quotes(cx: &Ctx<'_>, quotes: &[QuoteSpan], sentences: &[Sentence], par
         if !sentence_like && caps * 10 >= words * 6 {
             continue; // a Title In Title Case
         }
-        if a >= 2 && matches!(cx.norm(a - 2), "titled" | "entitled" | "headlined" | "called" | "dubbed" | "named") {
+        if a >= 2
+            && matches!(
+                cx.norm(a - 2),
+                "titled" | "entitled" | "headlined" | "called" | "dubbed" | "named"
+            )
+        {
             continue;
         }
-        if out.iter().any(|d| d.toks.start <= a && b <= d.toks.end || (d.toks.start < b && a < d.toks.end)) {
+        if out
+            .iter()
+            .any(|d| d.toks.start <= a && b <= d.toks.end || (d.toks.start < b && a < d.toks.end))
+        {
             continue;
         }
         let pi = para_of(a);
@@ -853,11 +1310,22 @@ fn attach_quotes(cx: &Ctx<'_>, quotes: &[QuoteSpan], sentences: &[Sentence], par
         // bare "S said." right after the quote in its paragraph.
         let next_bare = out.iter().position(|d| {
             let same_para = para_of(d.sentence.start) == pi;
-            same_para && d.sentence.start >= qb.min(sentences[si].tok_end as usize) && d.sentence.start <= sentences.get(si + 1).map_or(usize::MAX, |s| s.tok_start as usize) && cx.words(d.toks.clone()) < 3
+            same_para
+                && d.sentence.start >= qb.min(sentences[si].tok_end as usize)
+                && d.sentence.start
+                    <= sentences
+                        .get(si + 1)
+                        .map_or(usize::MAX, |s| s.tok_start as usize)
+                && cx.words(d.toks.clone()) < 3
         });
-        let in_sentence = out.iter().position(|d| d.sentence.start <= qa && qa < d.sentence.end);
+        let in_sentence = out
+            .iter()
+            .position(|d| d.sentence.start <= qa && qa < d.sentence.end);
         let prev_colon = out.iter().position(|d| {
-            para_of(d.sentence.start) == pi && d.sentence.end <= qa && d.sentence.end > 0 && cx.is_punct(d.sentence.end - 1, &[":"])
+            para_of(d.sentence.start) == pi
+                && d.sentence.end <= qa
+                && d.sentence.end > 0
+                && cx.is_punct(d.sentence.end - 1, &[":"])
         });
         let chosen = next_bare.or(in_sentence).or(prev_colon);
         if let Some(i) = chosen {
@@ -870,7 +1338,10 @@ fn attach_quotes(cx: &Ctx<'_>, quotes: &[QuoteSpan], sentences: &[Sentence], par
         let after = tok_at(q.end);
         if after < cx.ts.tokens.len() && cx.is_punct(after, &["—", "–", "-"]) {
             let mut e = after + 1;
-            while e < cx.ts.tokens.len() && e - after < 10 && !cx.is_punct(e, &[".", ",", ";", "\"", "“"]) {
+            while e < cx.ts.tokens.len()
+                && e - after < 10
+                && !cx.is_punct(e, &[".", ",", ";", "\"", "“"])
+            {
                 e += 1;
             }
             if let Some(np) = np_forward(cx, after + 1, e, cx.ts.tokens.len().min(e + 12))
@@ -891,7 +1362,11 @@ fn attach_quotes(cx: &Ctx<'_>, quotes: &[QuoteSpan], sentences: &[Sentence], par
         // the one before continues.
         let prev = out
             .iter()
-            .filter(|d| d.toks.end <= qa && pi.saturating_sub(para_of(d.toks.start)) <= 1 && matches!(d.np.head, Head::Person | Head::Pronoun))
+            .filter(|d| {
+                d.toks.end <= qa
+                    && pi.saturating_sub(para_of(d.toks.start)) <= 1
+                    && matches!(d.np.head, Head::Person | Head::Pronoun)
+            })
             .max_by_key(|d| d.toks.end);
         if let Some(p) = prev {
             let mut d = p.clone();
@@ -926,14 +1401,18 @@ impl Person {
 }
 
 /// Resolves speakers (pronouns, surnames, "the ministry"), roles and affiliations.
-fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Vec<Statement> {
+fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec<Statement> {
     let mut people: Vec<Person> = mentions(cx);
     let mut bodies: Vec<(String, Role, usize)> = Vec::new();
     let mut out = Vec::new();
     let mut last_person: Option<(usize, usize)> = None; // (index into people, pos)
     for d in drafts {
         let pos = d.np.start;
-        let appos_text = d.np.appos.clone().map(|r| cx.span_text(r).to_string()).unwrap_or_default();
+        let appos_text =
+            d.np.appos
+                .clone()
+                .map(|r| cx.span_text(r).to_string())
+                .unwrap_or_default();
         let (speaker, key, role, role_known, affiliation, named) = match d.np.head {
             Head::Pronoun => {
                 let w = cx.norm(d.np.start);
@@ -946,14 +1425,29 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                     .enumerate()
                     .filter_map(|(i, p)| p.last_before(d.np.start).map(|at| (i, at)))
                     .max_by_key(|&(_, at)| at);
+                let para_of = |t: usize| paragraphs.partition_point(|p| p.end <= t);
                 let pi = match (mention, last_person) {
-                    (Some((m, at)), Some((l, lpos))) => if at > lpos { m } else { l },
+                    // A speaker of this paragraph stays its subject over names mentioned since.
+                    (Some((m, at)), Some((l, lpos))) => {
+                        if at > lpos && para_of(lpos) != para_of(d.np.start) {
+                            m
+                        } else {
+                            l
+                        }
+                    }
                     (Some((m, _)), None) => m,
                     (None, Some((l, _))) => l,
                     (None, None) => continue,
                 };
                 let p = &people[pi];
-                (p.name.clone(), person_key(&p.folded), p.role.unwrap_or(Role::Other), p.role.is_some(), p.affiliation.clone(), true)
+                (
+                    p.name.clone(),
+                    person_key(&p.folded),
+                    p.role.unwrap_or(Role::Other),
+                    p.role.is_some(),
+                    p.affiliation.clone(),
+                    true,
+                )
             }
             Head::Person => {
                 let name_r = d.np.name.clone().expect("person has a name");
@@ -963,20 +1457,34 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                     .filter(|&k| cx.tok(k).kind == TokenKind::Word)
                     .map(|k| fold_diacritics(cx.norm(k)))
                     .collect();
-                let title_text = strip_det(cx.span_text(d.np.start..name_r.start).trim()).to_string();
-                let mut affiliation = [title_text.as_str(), appos_text.as_str(), d.affiliation.as_deref().unwrap_or("")]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut role = role_of(cx, d.np.start..name_r.start, d.np.appos.clone(), d.affiliation.as_deref());
+                let title_text =
+                    strip_det(cx.span_text(d.np.start..name_r.start).trim()).to_string();
+                let mut affiliation = [
+                    title_text.as_str(),
+                    appos_text.as_str(),
+                    d.affiliation.as_deref().unwrap_or(""),
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+                let mut role = role_of(
+                    cx,
+                    d.np.start..name_r.start,
+                    d.np.appos.clone(),
+                    d.affiliation.as_deref(),
+                );
                 // A single word: a surname (or given name) of someone named before.
                 let found = if folded.len() == 1 {
                     people
                         .iter()
                         .enumerate()
-                        .filter(|(_, p)| p.folded.len() > 1 && (p.folded.first() == folded.first() || p.folded.last() == folded.first()))
+                        .filter(|(_, p)| {
+                            p.folded.len() > 1
+                                && (p.folded.first() == folded.first()
+                                    || p.folded.last() == folded.first())
+                        })
                         .filter_map(|(i, p)| p.last_before(pos + 1).map(|at| (i, at)))
                         .max_by_key(|&(_, at)| at)
                         .map(|(i, _)| i)
@@ -1015,13 +1523,31 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                         (name, folded)
                     }
                 };
-                (name, person_key(&folded), role.unwrap_or(Role::Other), role.is_some(), affiliation, true)
+                (
+                    name,
+                    person_key(&folded),
+                    role.unwrap_or(Role::Other),
+                    role.is_some(),
+                    affiliation,
+                    true,
+                )
             }
             Head::Group => {
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end));
-                (phrase.to_string(), phrase.to_lowercase(), Role::Group, true, appos_text, false)
+                (
+                    phrase.to_string(),
+                    phrase.to_lowercase(),
+                    Role::Group,
+                    true,
+                    appos_text,
+                    false,
+                )
             }
-            Head::Body if d.np.appos.as_ref().is_some_and(|a| a.len() >= 2 && a.len() <= 4 && a.clone().all(|k| cx.is_name_token(k))) => {
+            Head::Body
+                if d.np.appos.as_ref().is_some_and(|a| {
+                    a.len() >= 2 && a.len() <= 4 && a.clone().all(|k| cx.is_name_token(k))
+                }) =>
+            {
                 // "the spokesperson, Ellen Marsh, said": the name is in apposition.
                 let a = d.np.appos.clone().expect("checked");
                 let name = cx.span_text(a.clone()).to_string();
@@ -1037,9 +1563,21 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                     seen: vec![pos],
                 });
                 last_person = Some((people.len() - 1, pos));
-                (name, person_key(&folded), role.unwrap_or(Role::Other), role.is_some(), affiliation, true)
+                (
+                    name,
+                    person_key(&folded),
+                    role.unwrap_or(Role::Other),
+                    role.is_some(),
+                    affiliation,
+                    true,
+                )
             }
-            Head::Body if matches!(cx.role[d.np.end - 1], Some((Role::Official | Role::Expert | Role::Other, _))) && !cx.place[d.np.end - 1] => {
+            Head::Body
+                if matches!(
+                    cx.role[d.np.end - 1],
+                    Some((Role::Official | Role::Expert | Role::Other, _))
+                ) && !cx.place[d.np.end - 1] =>
+            {
                 // An unnamed person ("a senior Japanese diplomat", "an official"): anonymous.
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
                 let key = phrase.to_lowercase();
@@ -1049,13 +1587,26 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
                 let role = match role_of(cx, d.np.start..d.np.end, None, None) {
                     Some(Role::Media) => Role::Media,
-                    Some(Role::Official) if cx.title.get(d.np.end - 1).copied().unwrap_or(false) || phrase.contains("spokes") => Role::Official,
+                    Some(Role::Official)
+                        if cx.title.get(d.np.end - 1).copied().unwrap_or(false)
+                            || phrase.contains("spokes") =>
+                    {
+                        Role::Official
+                    }
                     _ => Role::Organization,
                 };
                 // "the ministry" after "the Chinese Defense Ministry".
                 let lower = phrase.to_lowercase();
                 let resolved = if cx.words(d.np.start..d.np.end) <= 2 {
-                    bodies.iter().rev().find(|(b, r, _)| *r == role && b.to_lowercase().ends_with(&lower) && b.len() > phrase.len()).map(|(b, _, _)| b.clone())
+                    bodies
+                        .iter()
+                        .rev()
+                        .find(|(b, r, _)| {
+                            *r == role
+                                && b.to_lowercase().ends_with(&lower)
+                                && b.len() > phrase.len()
+                        })
+                        .map(|(b, _, _)| b.clone())
                 } else {
                     None
                 };
@@ -1085,9 +1636,14 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, _paragraphs: &[Range<usize>]) -> Ve
         });
     }
     // A later mention may have taught a person's role: apply it to earlier statements.
-    let roles: HashMap<String, Role> = out.iter().filter(|s| s.named && s.role_known).map(|s| (s.key.clone(), s.role)).collect();
+    let roles: HashMap<String, Role> = out
+        .iter()
+        .filter(|s| s.named && s.role_known)
+        .map(|s| (s.key.clone(), s.role))
+        .collect();
     for s in &mut out {
-        if s.named && !s.role_known
+        if s.named
+            && !s.role_known
             && let Some(&r) = roles.get(&s.key)
         {
             s.role = r;
@@ -1167,8 +1723,13 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
         while e < n && e - k < 4 && cx.is_name_token(e) {
             e += 1;
         }
-        let inside_org = k > 0 && matches!(cx.norm(k - 1), "of" | "the" | "at" | "for" | "from" | "in" | "to");
-        if e - k >= 2 && !inside_org && !(e < n && cx.role[e].is_some() && !cx.is_punct(e, &[","])) {
+        let inside_org = k > 0
+            && matches!(
+                cx.norm(k - 1),
+                "of" | "the" | "at" | "for" | "from" | "in" | "to"
+            );
+        if e - k >= 2 && !inside_org && !(e < n && cx.role[e].is_some() && !cx.is_punct(e, &[","]))
+        {
             let folded: Vec<String> = (k..e).map(|j| fold_diacritics(cx.norm(j))).collect();
             let key = person_key(&folded);
             // An appositive right after gives the role: "Li Shulei, a member of the Political Bureau".
@@ -1181,8 +1742,13 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
                     z += 1;
                 }
                 let first = if e + 1 < n { cx.norm(e + 1) } else { "" };
-                if matches!(first, "a" | "an" | "the") || cx.role.get(e + 1).is_some_and(Option::is_some) {
-                    (role_of(cx, 0..0, Some(e + 1..z), None), cx.span_text(e + 1..z).to_string())
+                if matches!(first, "a" | "an" | "the")
+                    || cx.role.get(e + 1).is_some_and(Option::is_some)
+                {
+                    (
+                        role_of(cx, 0..0, Some(e + 1..z), None),
+                        cx.span_text(e + 1..z).to_string(),
+                    )
                 } else {
                     (None, String::new())
                 }
@@ -1215,7 +1781,12 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
 
 /// The role the cues in a title phrase, an appositive and an explicit affiliation
 /// point to; `None` without cues.
-fn role_of(cx: &Ctx<'_>, title: Range<usize>, appos: Option<Range<usize>>, explicit: Option<&str>) -> Option<Role> {
+fn role_of(
+    cx: &Ctx<'_>,
+    title: Range<usize>,
+    appos: Option<Range<usize>>,
+    explicit: Option<&str>,
+) -> Option<Role> {
     let mut score: HashMap<Role, f64> = HashMap::new();
     let mut seen_hit = usize::MAX;
     for k in title.clone().chain(appos.clone().unwrap_or(0..0)) {
@@ -1243,7 +1814,13 @@ fn role_of(cx: &Ctx<'_>, title: Range<usize>, appos: Option<Range<usize>>, expli
     }
     score.remove(&Role::Group);
     let mut best: Option<(Role, f64)> = None;
-    for r in [Role::Expert, Role::Official, Role::Media, Role::Organization, Role::Other] {
+    for r in [
+        Role::Expert,
+        Role::Official,
+        Role::Media,
+        Role::Organization,
+        Role::Other,
+    ] {
         if let Some(&w) = score.get(&r)
             && best.is_none_or(|(_, b)| w > b)
         {

@@ -62,7 +62,10 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
         match open {
             Some((o, f, inner)) => {
                 let single_close = f != Family::Single || !next.is_some_and(char::is_alphanumeric);
-                if closes(f, c) && single_close && !(c == '“' && prev.is_none_or(char::is_whitespace)) {
+                if closes(f, c)
+                    && single_close
+                    && !(c == '“' && prev.is_none_or(char::is_whitespace))
+                {
                     out.push(QuoteSpan {
                         open: base + o,
                         inner: base + inner..base + i,
@@ -70,7 +73,8 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
                         closed: true,
                     });
                     open = None;
-                } else if c == '“' && prev.is_none_or(char::is_whitespace) && f == Family::Double {
+                } else if c == '“' && prev.is_none_or(char::is_whitespace) && f == Family::Double
+                {
                     // A new opening curly quote while one is open: the first was left
                     // unclosed; recover by ending it here.
                     out.push(QuoteSpan {
@@ -86,7 +90,8 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
                 let Some(f) = opener(c) else { continue };
                 if f == Family::Single {
                     // An apostrophe-like mark opens a quote only at a word start.
-                    let at_start = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–'));
+                    let at_start = prev
+                        .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–'));
                     if !at_start || !next.is_some_and(char::is_alphanumeric) {
                         continue;
                     }
@@ -118,28 +123,52 @@ mod tests {
     use super::*;
 
     fn inner(s: &str) -> Vec<(String, bool)> {
-        find(s, 0..s.len()).into_iter().map(|q| (s[q.inner].to_string(), q.closed)).collect()
+        find(s, 0..s.len())
+            .into_iter()
+            .map(|q| (s[q.inner].to_string(), q.closed))
+            .collect()
     }
 
     #[test]
     fn marks_of_every_kind() {
-        assert_eq!(inner("He said “yes, we agree.” Then"), [("yes, we agree.".to_string(), true)]);
-        assert_eq!(inner("\"Straight,\" he said, \"works.\""), [("Straight,".into(), true), ("works.".into(), true)]);
-        assert_eq!(inner("‘British style,’ she said."), [("British style,".into(), true)]);
-        assert_eq!(inner("«Bonjour» et 「こんにちは」"), [("Bonjour".into(), true), ("こんにちは".into(), true)]);
+        assert_eq!(
+            inner("He said “yes, we agree.” Then"),
+            [("yes, we agree.".to_string(), true)]
+        );
+        assert_eq!(
+            inner("\"Straight,\" he said, \"works.\""),
+            [("Straight,".into(), true), ("works.".into(), true)]
+        );
+        assert_eq!(
+            inner("‘British style,’ she said."),
+            [("British style,".into(), true)]
+        );
+        assert_eq!(
+            inner("«Bonjour» et 「こんにちは」"),
+            [("Bonjour".into(), true), ("こんにちは".into(), true)]
+        );
         assert_eq!(inner("a “mixed pair\" here"), [("mixed pair".into(), true)]);
     }
 
     #[test]
     fn apostrophes_are_not_quotes() {
         assert!(inner("Japan’s ties and the parties’ talks, rock ’n’ roll").is_empty());
-        assert_eq!(inner("the ‘continued warming up’ of ties"), [("continued warming up".into(), true)]);
+        assert_eq!(
+            inner("the ‘continued warming up’ of ties"),
+            [("continued warming up".into(), true)]
+        );
     }
 
     #[test]
     fn unclosed_quotes_recover_at_the_paragraph_end() {
-        assert_eq!(inner("He believes “This visit is high-level."), [("This visit is high-level.".into(), false)]);
+        assert_eq!(
+            inner("He believes “This visit is high-level."),
+            [("This visit is high-level.".into(), false)]
+        );
         let got = inner("“First part. “Second part.”");
-        assert_eq!(got, [("First part.".into(), false), ("Second part.".into(), true)]);
+        assert_eq!(
+            got,
+            [("First part.".into(), false), ("Second part.".into(), true)]
+        );
     }
 }

@@ -6,7 +6,10 @@ use crate::corpus::{Article, Format, Meta, OutletSource};
 fn lex() -> &'static Lexicons {
     use std::sync::OnceLock;
     static LEX: OnceLock<Lexicons> = OnceLock::new();
-    LEX.get_or_init(|| Lexicons::load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons")).unwrap())
+    LEX.get_or_init(|| {
+        Lexicons::load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons"))
+            .unwrap()
+    })
 }
 
 /// (speaker, role, kind, text) of each statement in `body`.
@@ -23,10 +26,25 @@ pub(crate) fn run(body: &str) -> Vec<(String, String, String, String)> {
     let d = Doc::prepare(&a).unwrap();
     let l = lex();
     let m = l.match_tokens(&d.tokens);
-    extract(&a.text, &d.tokens, &d.paragraphs, &d.cleaned.paragraphs, &d.sentences, &m, l)
-        .into_iter()
-        .map(|s| (s.speaker.clone(), s.role.as_str().to_string(), s.kind.as_str().to_string(), s.text(&a.text).to_string()))
-        .collect()
+    extract(
+        &a.text,
+        &d.tokens,
+        &d.paragraphs,
+        &d.cleaned.paragraphs,
+        &d.sentences,
+        &m,
+        l,
+    )
+    .into_iter()
+    .map(|s| {
+        (
+            s.speaker.clone(),
+            s.role.as_str().to_string(),
+            s.kind.as_str().to_string(),
+            s.text(&a.text).to_string(),
+        )
+    })
+    .collect()
 }
 
 fn who(body: &str) -> Vec<(String, String)> {
@@ -41,13 +59,17 @@ fn p(s: &str, r: &str) -> (String, String) {
 fn quote_then_speaker_then_verb() {
     let got = run("“We will not back down,” Defense Minister Kenji Ota said on Friday.");
     assert_eq!(got.len(), 1);
-    assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()), ("Kenji Ota", "official", "direct"));
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()),
+        ("Kenji Ota", "official", "direct")
+    );
     assert_eq!(got[0].3, "We will not back down,");
 }
 
 #[test]
 fn quote_then_verb_then_speaker_with_title() {
-    let got = run("\"The door is open,\" said Maria Lopez, a senior fellow at the Pacific Institute.");
+    let got =
+        run("\"The door is open,\" said Maria Lopez, a senior fellow at the Pacific Institute.");
     assert_eq!(got[0].0, "Maria Lopez");
     assert_eq!(got[0].1, "expert");
 }
@@ -55,39 +77,72 @@ fn quote_then_verb_then_speaker_with_title() {
 #[test]
 fn speaker_colon_quote() {
     let got = run("The spokesperson Anna Berg said: \"We are ready for talks at any level.\"");
-    assert_eq!((got[0].0.as_str(), got[0].2.as_str()), ("Anna Berg", "direct"));
+    assert_eq!(
+        (got[0].0.as_str(), got[0].2.as_str()),
+        ("Anna Berg", "direct")
+    );
 }
 
 #[test]
 fn reported_speech_with_that_and_told_media() {
     assert_eq!(
-        who("Tom Reed, an analyst at the Center for Maritime Studies, told the Daily Planet on Monday that the patrols would continue."),
+        who(
+            "Tom Reed, an analyst at the Center for Maritime Studies, told the Daily Planet on Monday that the patrols would continue."
+        ),
         [p("Tom Reed", "expert")]
     );
-    let got = run("Foreign Ministry spokesperson Li Wen said on Thursday that Beijing firmly opposes the move.");
-    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("Li Wen", "official"));
+    let got = run(
+        "Foreign Ministry spokesperson Li Wen said on Thursday that Beijing firmly opposes the move.",
+    );
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str()),
+        ("Li Wen", "official")
+    );
     assert_eq!(got[0].3, "Beijing firmly opposes the move");
 }
 
 #[test]
 fn inverted_reported_speech() {
-    let got = run("The talks could reopen trade channels within months, Sara Kim, a professor at Hanseo University, told reporters.");
-    assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()), ("Sara Kim", "expert", "indirect"));
+    let got = run(
+        "The talks could reopen trade channels within months, Sara Kim, a professor at Hanseo University, told reporters.",
+    );
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()),
+        ("Sara Kim", "expert", "indirect")
+    );
     assert!(got[0].3.starts_with("The talks could reopen"));
-    assert_eq!(who("Relations will improve further, said Chen Bo, a researcher at the Institute of Asian Studies."), [p("Chen Bo", "expert")]);
+    assert_eq!(
+        who(
+            "Relations will improve further, said Chen Bo, a researcher at the Institute of Asian Studies."
+        ),
+        [p("Chen Bo", "expert")]
+    );
 }
 
 #[test]
 fn according_to_both_ways() {
-    assert_eq!(who("According to Hiro Tanaka, a researcher at Kyoto University, the thaw is fragile."), [p("Hiro Tanaka", "expert")]);
-    assert_eq!(who("The thaw is fragile, according to Hiro Tanaka, a researcher at Kyoto University."), [p("Hiro Tanaka", "expert")]);
+    assert_eq!(
+        who("According to Hiro Tanaka, a researcher at Kyoto University, the thaw is fragile."),
+        [p("Hiro Tanaka", "expert")]
+    );
+    assert_eq!(
+        who("The thaw is fragile, according to Hiro Tanaka, a researcher at Kyoto University."),
+        [p("Hiro Tanaka", "expert")]
+    );
 }
 
 #[test]
 fn continuation_by_surname_and_pronoun() {
     let body = "Lü Chao, an expert on the Korean Peninsula at the Liaoning Academy of Social Sciences, told the Planet that ties were improving.\n\nIf the visit goes well, trade will follow, Lu said.\n\nHe added that patience was needed.";
     let got = who(body);
-    assert_eq!(got, [p("Lü Chao", "expert"), p("Lü Chao", "expert"), p("Lü Chao", "expert")]);
+    assert_eq!(
+        got,
+        [
+            p("Lü Chao", "expert"),
+            p("Lü Chao", "expert"),
+            p("Lü Chao", "expert")
+        ]
+    );
 }
 
 #[test]
@@ -99,15 +154,24 @@ fn two_people_one_surname_takes_the_latest() {
 
 #[test]
 fn unnamed_sources_are_groups_never_people() {
-    let got = who("Officials said the meeting was postponed.\n\nA senior official who declined to be named said the delay was technical.\n\nSome analysts say the talks will fail.");
+    let got = who(
+        "Officials said the meeting was postponed.\n\nA senior official who declined to be named said the delay was technical.\n\nSome analysts say the talks will fail.",
+    );
     assert_eq!(got.len(), 3);
-    assert!(got.iter().all(|(s, r)| r == "group" || !s.chars().next().unwrap().is_uppercase() || s.contains("official")), "{got:?}");
+    assert!(
+        got.iter().all(|(s, r)| r == "group"
+            || !s.chars().next().unwrap().is_uppercase()
+            || s.contains("official")),
+        "{got:?}"
+    );
     assert_eq!(got[0], p("Officials", "group"));
 }
 
 #[test]
 fn bodies_are_organizations_or_media() {
-    let got = who("The Chinese Defense Ministry said on Monday that the delegation would visit Japan.\n\nThe ministry said the visit is conducive to mutual trust.\n\nThe editorial asked whether the trip was wise.");
+    let got = who(
+        "The Chinese Defense Ministry said on Monday that the delegation would visit Japan.\n\nThe ministry said the visit is conducive to mutual trust.\n\nThe editorial asked whether the trip was wise.",
+    );
     assert_eq!(got[0], p("Chinese Defense Ministry", "organization"));
     assert_eq!(got[1], p("Chinese Defense Ministry", "organization"));
     assert_eq!(got[2].1, "media");
@@ -118,12 +182,17 @@ fn split_and_multi_paragraph_quotes() {
     let body = "“We came to listen,” Mori said. “There are difficult issues.”\n\n“We will raise them frankly,” he said.\n\n“First, the detentions. We want them resolved.\n\n“Second, the seafood ban must end.”";
     let got = run(body);
     assert_eq!(got.len(), 5, "{got:?}");
-    assert!(got.iter().all(|g| g.0 == "Mori" && g.2 == "direct"), "{got:?}");
+    assert!(
+        got.iter().all(|g| g.0 == "Mori" && g.2 == "direct"),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn mixed_statement_with_partial_quote() {
-    let got = run("A senior diplomat said the talks were \"a first step, not a breakthrough\" and would continue next month.");
+    let got = run(
+        "A senior diplomat said the talks were \"a first step, not a breakthrough\" and would continue next month.",
+    );
     assert_eq!(got[0].2, "mixed");
 }
 
@@ -134,13 +203,20 @@ fn scare_quotes_and_titles_are_not_statements() {
 
 #[test]
 fn transcript_lines() {
-    let got = who("Q: Is this a breakthrough?\n\nTakeshi Morita (Director, Center for Alliance Studies): No. It is a channel, and channels matter.\n\nMorita: Concrete deliverables first.");
-    assert_eq!(got, [p("Takeshi Morita", "expert"), p("Takeshi Morita", "expert")]);
+    let got = who(
+        "Q: Is this a breakthrough?\n\nTakeshi Morita (Director, Center for Alliance Studies): No. It is a channel, and channels matter.\n\nMorita: Concrete deliverables first.",
+    );
+    assert_eq!(
+        got,
+        [p("Takeshi Morita", "expert"), p("Takeshi Morita", "expert")]
+    );
 }
 
 #[test]
 fn unbalanced_quotes_do_not_lose_the_article() {
-    let got = run("Cai Liang, a research fellow at the Center for Northeast Asian Studies, believes “This visit is a clear signal.\n\nThe talks ended on Wednesday, officials said.");
+    let got = run(
+        "Cai Liang, a research fellow at the Center for Northeast Asian Studies, believes “This visit is a clear signal.\n\nThe talks ended on Wednesday, officials said.",
+    );
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got[0].0, "Cai Liang");
     assert_eq!(got[1].1, "group");
@@ -148,9 +224,14 @@ fn unbalanced_quotes_do_not_lose_the_article() {
 
 #[test]
 fn quoted_as_saying_and_interview_forms() {
-    assert_eq!(who("Prime Minister Ken Sato was quoted as saying that the visit would happen soon."), [p("Ken Sato", "official")]);
     assert_eq!(
-        who("In an interview with the Global Times, Chen Yang, a visiting researcher at the Center for Japanese Studies, said that the visits showed goodwill."),
+        who("Prime Minister Ken Sato was quoted as saying that the visit would happen soon."),
+        [p("Ken Sato", "official")]
+    );
+    assert_eq!(
+        who(
+            "In an interview with the Global Times, Chen Yang, a visiting researcher at the Center for Japanese Studies, said that the visits showed goodwill."
+        ),
         [p("Chen Yang", "expert")]
     );
 }
@@ -174,7 +255,15 @@ fn names_in_either_order_are_one_person() {
     };
     let d = Doc::prepare(&a).unwrap();
     let m = lex().match_tokens(&d.tokens);
-    let st = extract(&a.text, &d.tokens, &d.paragraphs, &d.cleaned.paragraphs, &d.sentences, &m, lex());
+    let st = extract(
+        &a.text,
+        &d.tokens,
+        &d.paragraphs,
+        &d.cleaned.paragraphs,
+        &d.sentences,
+        &m,
+        lex(),
+    );
     assert_eq!(st.len(), 2);
     assert_eq!(st[0].key, st[1].key);
     assert_eq!(st[1].role, Role::Official);

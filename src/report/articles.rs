@@ -120,8 +120,14 @@ pub fn columns(lex: &Lexicons) -> Vec<Column> {
     }
     cols.push(col("quotes", "Attributed statements in the article"));
     cols.push(col("speakers", "Distinct speakers quoted"));
-    cols.push(col("expert_quotes", "Statements by speakers with role expert"));
-    cols.push(col("official_quotes", "Statements by speakers with role official"));
+    cols.push(col(
+        "expert_quotes",
+        "Statements by speakers with role expert",
+    ));
+    cols.push(col(
+        "official_quotes",
+        "Statements by speakers with role official",
+    ));
     cols
 }
 

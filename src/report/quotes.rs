@@ -25,21 +25,45 @@ pub fn columns(lex: &Lexicons) -> Vec<Column> {
     let mut c = vec![
         col("article_id", "Article the statement is in"),
         col("outlet", "The article's outlet"),
-        col("speaker", "Who said it: a person's name without titles, or the group or body named"),
-        col("role", "expert, official, media, organization, group or other; one role per person across the corpus"),
-        col("affiliation", "The speaker's title and description as the article gives them"),
-        col("kind", "direct (in quotation marks), indirect (reported speech) or mixed (reported speech with a partial quote)"),
-        col("cue", "The reporting verb or form that attributes it (said, told, according to, : for transcripts, (continued) for a quote that continues the previous speaker)"),
+        col(
+            "speaker",
+            "Who said it: a person's name without titles, or the group or body named",
+        ),
+        col(
+            "role",
+            "expert, official, media, organization, group or other; one role per person across the corpus",
+        ),
+        col(
+            "affiliation",
+            "The speaker's title and description as the article gives them",
+        ),
+        col(
+            "kind",
+            "direct (in quotation marks), indirect (reported speech) or mixed (reported speech with a partial quote)",
+        ),
+        col(
+            "cue",
+            "The reporting verb or form that attributes it (said, told, according to, : for transcripts, (continued) for a quote that continues the previous speaker)",
+        ),
         col("text", "The statement as written"),
-        col("start", "Byte offset of the text in the original article text"),
+        col(
+            "start",
+            "Byte offset of the text in the original article text",
+        ),
         col("end", "Byte offset just past the text"),
         col("sentiment", "VADER compound score of the statement, -1..1"),
     ];
     for a in lex.categories(Kind::Stance) {
-        c.push(dyn_col(format!("stance_{}", slug(a)), format!("Stance index of the statement on `{a}`, -1..1; empty without hits")));
+        c.push(dyn_col(
+            format!("stance_{}", slug(a)),
+            format!("Stance index of the statement on `{a}`, -1..1; empty without hits"),
+        ));
     }
     for f in lex.categories(Kind::Frames) {
-        c.push(dyn_col(format!("frame_{}", slug(f)), format!("Matches of the `{f}` frame in the statement")));
+        c.push(dyn_col(
+            format!("frame_{}", slug(f)),
+            format!("Matches of the `{f}` frame in the statement"),
+        ));
     }
     c
 }
@@ -47,7 +71,10 @@ pub fn columns(lex: &Lexicons) -> Vec<Column> {
 pub fn speaker_columns(lex: &Lexicons) -> Vec<Column> {
     let mut c = vec![
         col("speaker", "Display name (the form most often used)"),
-        col("role", "expert, official, media, organization, group or other"),
+        col(
+            "role",
+            "expert, official, media, organization, group or other",
+        ),
         col("affiliation", "The description most often given"),
         col("articles", "Articles quoting the speaker"),
         col("outlets", "Distinct outlets quoting the speaker"),
@@ -55,10 +82,19 @@ pub fn speaker_columns(lex: &Lexicons) -> Vec<Column> {
         col("sentiment", "Mean compound sentiment of the statements"),
     ];
     for a in lex.categories(Kind::Stance) {
-        c.push(dyn_col(format!("stance_{}", slug(a)), format!("Stance index on `{a}` over all the speaker's statements")));
+        c.push(dyn_col(
+            format!("stance_{}", slug(a)),
+            format!("Stance index on `{a}` over all the speaker's statements"),
+        ));
     }
-    c.push(col("primary_frame", "Frame with most hits over the speaker's statements (at least 3)"));
-    c.push(col("outlet_list", "The outlets quoting the speaker, separated by `; `"));
+    c.push(col(
+        "primary_frame",
+        "Frame with most hits over the speaker's statements (at least 3)",
+    ));
+    c.push(col(
+        "outlet_list",
+        "The outlets quoting the speaker, separated by `; `",
+    ));
     c
 }
 
@@ -139,14 +175,25 @@ impl Speakers {
     }
 
     fn role_of(acc: &Acc) -> Role {
-        let pick = |m: &BTreeMap<Role, u64>| m.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(r, _)| *r);
-        pick(&acc.known_roles).or_else(|| pick(&acc.roles)).unwrap_or(Role::Other)
+        let pick = |m: &BTreeMap<Role, u64>| {
+            m.iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(r, _)| *r)
+        };
+        pick(&acc.known_roles)
+            .or_else(|| pick(&acc.roles))
+            .unwrap_or(Role::Other)
     }
 
     /// Writes `speakers.csv` and the final `quotes.csv`.
     pub fn finish(self, dir: &Path, lex: &Lexicons) -> Result<(), Error> {
         self.staged.finish()?;
-        let most = |m: &BTreeMap<String, u64>| m.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| k.clone()).unwrap_or_default();
+        let most = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
+        };
         let mut t = Table::create(dir, SPEAKERS_FILE, &speaker_columns(lex))?;
         let mut rows: Vec<(String, Row)> = Vec::new();
         let mut final_role: BTreeMap<(String, String), Role> = BTreeMap::new();
@@ -184,12 +231,17 @@ impl Speakers {
         let f = std::fs::File::open(&staged).map_err(|e| Error::io(&staged, e))?;
         let mut rdr = csv::ReaderBuilder::new().from_reader(BufReader::new(f));
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| Error::Csv { path: staged.clone(), message: e.to_string() })?;
+            let rec = rec.map_err(|e| Error::Csv {
+                path: staged.clone(),
+                message: e.to_string(),
+            })?;
             let mut r = Row::new();
             for (i, cell) in rec.iter().enumerate() {
                 if i == 3 {
                     let speaker = super::unguard(rec.get(2).unwrap_or(""));
-                    let role = final_role.get(&(speaker.to_string(), String::new())).map_or(cell, |r| r.as_str());
+                    let role = final_role
+                        .get(&(speaker.to_string(), String::new()))
+                        .map_or(cell, |r| r.as_str());
                     r.raw(role);
                 } else {
                     r.raw(cell);

@@ -360,12 +360,23 @@ pub fn score(
 
 /// The scores of a span of tokens (a statement): its sentiment as one unit, its
 /// negation-aware stance hits, and its frame hits.
-pub fn span_tally(text: &str, ts: &TokenStream, info: &[TokenInfo], m: &Matches, lex: &Lexicons, toks: Range<usize>) -> Tally {
+pub fn span_tally(
+    text: &str,
+    ts: &TokenStream,
+    info: &[TokenInfo],
+    m: &Matches,
+    lex: &Lexicons,
+    toks: Range<usize>,
+) -> Tally {
     let mut t = Tally::new(lex);
     let in_span = |h: &&Hit| (h.start as usize) >= toks.start && (h.end as usize) <= toks.end;
     let has_valence = m.of(Kind::Sentiment).iter().any(|h| in_span(&h));
     if ts.tokens[toks.clone()].iter().any(Token::is_wordlike) {
-        let c = if has_valence { span_sentiment(text, ts, info, toks.clone()).compound } else { 0.0 };
+        let c = if has_valence {
+            span_sentiment(text, ts, info, toks.clone()).compound
+        } else {
+            0.0
+        };
         t.sentences = 1;
         t.sentiment_sum = c;
         t.positive_sentences = u32::from(c >= SENTIMENT_THRESHOLD);
