@@ -343,3 +343,16 @@ fn manifest_overrides_and_reports_bad_rows() {
     assert_eq!(rejects.len(), 1);
     assert_eq!(rejects[0][1], "3");
 }
+
+#[test]
+fn quotes_command_prints_an_articles_statements() {
+    let seed = seeds().join("000_198aea706692622c.txt");
+    slant().arg("quotes").arg(&seed).assert().code(0).stdout(
+        predicate::str::contains("Lü Chao (expert")
+            .and(predicate::str::contains("Guo Jiakun (official")),
+    );
+    slant()
+        .args(["quotes", "no/such/file.txt"])
+        .assert()
+        .code(1);
+}

@@ -141,7 +141,10 @@ pub fn clean(text: &str, format: Format) -> Cleaned {
             i += 1;
             continue;
         }
-        let kept = trim_inline(text, r.clone());
+        let mut kept = trim_inline(text, r.clone());
+        if out.paragraphs.is_empty() && (out.title.is_some() || !format.has_title_line()) {
+            kept.start += dateline_len(&text[kept.clone()]);
+        }
         out.chars_removed +=
             text[r.start..kept.start].chars().count() + text[kept.end..r.end].chars().count();
         if !kept.is_empty() {
@@ -293,6 +296,55 @@ fn trim_inline(text: &str, r: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// Length of a wire dateline opening the first paragraph: `TOKYO (Reuters) - `,
+/// `BEIJING, Jan. 14 (Xinhua) -- `, `WASHINGTON — `. Zero if there is none.
+pub fn dateline_len(p: &str) -> usize {
+    let b = p.as_bytes();
+    let mut i = 0;
+    // An upper-case place name (letters, spaces, dots, commas, apostrophes).
+    while i < b.len()
+        && i < 40
+        && (b[i].is_ascii_uppercase() || matches!(b[i], b' ' | b'.' | b'\'' | b'-'))
+    {
+        if b[i] == b'-' && i + 1 < b.len() && (b[i + 1] == b' ' || b[i + 1] == b'-') {
+            break;
+        }
+        i += 1;
+    }
+    let place = p[..i].trim();
+    if place.len() < 3 || place.bytes().filter(u8::is_ascii_uppercase).count() < 3 {
+        return 0;
+    }
+    let mut rest = &p[i..];
+    // ", Jan. 14" and "(Outlet)"
+    if let Some(r) = rest.strip_prefix(',') {
+        let upto = r.find(['(', '-', '—', '–']).unwrap_or(0);
+        if upto == 0 || upto > 20 {
+            return 0;
+        }
+        rest = &r[upto..];
+    }
+    let rest_t = rest.trim_start();
+    let rest = if let Some(r) = rest_t.strip_prefix('(') {
+        match r.find(')') {
+            Some(k) if k <= 40 => &r[k + 1..],
+            _ => return 0,
+        }
+    } else {
+        rest_t
+    };
+    let rest_t = rest.trim_start();
+    for dash in ["--", "-", "—", "–"] {
+        if let Some(after) = rest_t.strip_prefix(dash)
+            && after.starts_with(' ')
+        {
+            let after = after.trim_start();
+            return p.len() - after.len();
+        }
+    }
+    0
+}
+
 /// Strips Markdown heading marks from a title line.
 fn markdown_title(text: &str, r: Range<usize>, format: Format) -> Range<usize> {
     if format != Format::Markdown {
@@ -374,6 +426,23 @@ mod tests {
             kept("By Jane Doe | Jan 14, 2025\nTitle\nBy the way, talks resumed.\n");
         assert_eq!(title.as_deref(), Some("Title"));
         assert_eq!(body, ["By the way, talks resumed."]);
+    }
+
+    #[test]
+    fn wire_datelines_are_trimmed() {
+        assert_eq!(
+            dateline_len("TOKYO (Pacific Ledger) - Japan will"),
+            "TOKYO (Pacific Ledger) - ".len()
+        );
+        assert_eq!(
+            dateline_len("BEIJING, Jan. 14 (Xinhua) -- China said"),
+            "BEIJING, Jan. 14 (Xinhua) -- ".len()
+        );
+        assert_eq!(dateline_len("WASHINGTON — The"), "WASHINGTON — ".len());
+        assert_eq!(dateline_len("US President Joe Biden - no"), 0);
+        assert_eq!(dateline_len("A delegation of Japan's"), 0);
+        let (_, body, _) = kept("T\nSEOUL (Meridian) - Talks stalled.\nNEXT (X) - stays.\n");
+        assert_eq!(body, ["Talks stalled.", "NEXT (X) - stays."]);
     }
 
     #[test]

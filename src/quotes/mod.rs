@@ -930,7 +930,20 @@ fn after_complements(cx: &Ctx<'_>, mut k: usize, end: usize) -> Range<usize> {
             k += 3;
         } else if matches!(
             w,
-            "that" | ":" | "," | "yesterday" | "today" | "earlier" | "also" | "publicly"
+            "that"
+                | ":"
+                | ","
+                | "yesterday"
+                | "today"
+                | "earlier"
+                | "also"
+                | "publicly"
+                | "privately"
+                | "separately"
+                | "repeatedly"
+                | "frankly"
+                | "bluntly"
+                | "again"
         ) {
             k += 1;
         } else {
@@ -1114,12 +1127,9 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
         while k < limit && !cx.is_punct(k, &[",", ".", ";", "!", "?", ":"]) {
             k += 1;
         }
-        let first = cx.norm(end + 1);
-        if k > end + 1
-            && (matches!(first, "a" | "an" | "the" | "who")
-                || cx.role[end + 1].is_some()
-                || cx.title[end + 1])
-        {
+        // It must describe someone: a title or role cue inside it.
+        let describes = (end + 1..k).any(|j| cx.role[j].is_some() || cx.title[j]);
+        if k > end + 1 && describes {
             np.appos = Some(end + 1..k);
         }
     }
@@ -1365,7 +1375,7 @@ fn attach_quotes(
             .filter(|d| {
                 d.toks.end <= qa
                     && pi.saturating_sub(para_of(d.toks.start)) <= 1
-                    && matches!(d.np.head, Head::Person | Head::Pronoun)
+                    && matches!(d.np.head, Head::Person | Head::Pronoun | Head::Body)
             })
             .max_by_key(|d| d.toks.end);
         if let Some(p) = prev {
@@ -1754,6 +1764,23 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
                 }
             } else {
                 (None, String::new())
+            };
+            // Or a role word right before the name: "Chinese top diplomat Wang Yi".
+            let before = k.checked_sub(1).and_then(|j| cx.role[j].map(|r| (j, r.0)));
+            let (role, affiliation) = match (role, before) {
+                (None, Some((j, r)))
+                    if matches!(r, Role::Official | Role::Expert | Role::Media) =>
+                {
+                    let mut a = j;
+                    while a > 0
+                        && (cx.role[a - 1].is_some() || cx.title[a - 1] || cx.is_cap(a - 1))
+                        && j - a < 12
+                    {
+                        a -= 1;
+                    }
+                    (Some(r), cx.span_text(a..k).to_string())
+                }
+                _ => (role, affiliation),
             };
             match out.iter_mut().find(|p| person_key(&p.folded) == key) {
                 Some(p) => {

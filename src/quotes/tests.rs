@@ -268,3 +268,11 @@ fn names_in_either_order_are_one_person() {
     assert_eq!(st[0].key, st[1].key);
     assert_eq!(st[1].role, Role::Official);
 }
+
+#[test]
+fn according_to_a_surname_named_before() {
+    let got = who(
+        "“Channels do not resolve disputes,” said Dr. Laura Chen, a senior fellow at the Brookfield Institute.\n\nAccording to Chen, the most important deliverable is a hotline.",
+    );
+    assert_eq!(got, [p("Laura Chen", "expert"), p("Laura Chen", "expert")]);
+}
