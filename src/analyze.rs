@@ -13,7 +13,7 @@ use crate::corpus::{Article, OutletSource, outlet};
 use crate::error::RejectReason;
 use crate::lexicon::Lexicons;
 use crate::quotes::{QuoteKind, Role, extract};
-use crate::score::{ArticleScores, Tally, annotate, score, span_tally};
+use crate::score::{ArticleScores, Tally, annotate, score_annotated, span_tally};
 use crate::text::{Sentence, TokenKind, TokenStream, split_sentences, tokenize};
 
 /// An article prepared for scoring: the original text and what the text stages found.
@@ -120,7 +120,15 @@ impl ArticleResult {
 pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, RejectReason> {
     let doc = Doc::prepare(article)?;
     let matches = lex.match_tokens(&doc.tokens);
-    let scores = score(&article.text, &doc.tokens, &doc.sentences, &matches, lex);
+    let info = annotate(&doc.tokens, &matches, lex);
+    let scores = score_annotated(
+        &article.text,
+        &doc.tokens,
+        &doc.sentences,
+        &matches,
+        lex,
+        &info,
+    );
     let statements = {
         let found = extract(
             &article.text,
@@ -131,11 +139,6 @@ pub fn analyze(article: &Article, lex: &Lexicons) -> Result<ArticleResult, Rejec
             &matches,
             lex,
         );
-        let info = if found.is_empty() {
-            Vec::new()
-        } else {
-            annotate(&doc.tokens, &matches, lex)
-        };
         found
             .into_iter()
             .map(|s| StatementResult {

@@ -44,6 +44,7 @@ enum Done {
     Article {
         result: Box<ArticleResult>,
         row: Encoded,
+        quote_rows: Vec<report::quotes::QuoteRow>,
         bytes: u64,
         secs: f64,
     },
@@ -58,9 +59,11 @@ fn analyze_item(item: Item, lex: &Lexicons) -> Done {
             match analyze(&a, lex) {
                 Ok(result) => {
                     let row = report::articles::row(&result, a.line, lex).encode();
+                    let quote_rows = report::quotes::rows(&result);
                     Done::Article {
                         result: Box::new(result),
                         row,
+                        quote_rows,
                         bytes: a.text.len() as u64,
                         secs: t.elapsed().as_secs_f64(),
                     }
@@ -102,6 +105,7 @@ impl Sink<'_> {
             Done::Article {
                 result,
                 row,
+                quote_rows,
                 bytes,
                 secs,
             } => {
@@ -113,7 +117,7 @@ impl Sink<'_> {
                 c.chars_removed += result.chars_removed;
                 self.analyze_cpu += secs;
                 self.terms.add(&result.outlet, &result.scores.term_hits);
-                self.speakers.add(&result)?;
+                self.speakers.add(&result, &quote_rows)?;
                 self.articles.encoded(&row)?;
                 self.progress.advance(bytes, self.counts.articles);
                 Ok(())
@@ -201,7 +205,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         &report::articles::columns(&lex),
     )?;
     let terms = TermCounts::new(&lex);
-    let speakers = Speakers::new(staging.dir(), &lex)?;
+    let speakers = Speakers::new(staging.dir())?;
     let rejects = Table::create(
         staging.dir(),
         report::rejects::FILE,

@@ -108,6 +108,16 @@ impl Matches {
     pub fn of(&self, kind: Kind) -> &[Hit] {
         &self.by_kind[kind.index()]
     }
+
+    /// The hits of `kind` that lie wholly inside tokens `toks`.
+    pub fn within(&self, kind: Kind, toks: std::ops::Range<usize>) -> impl Iterator<Item = &Hit> {
+        let hits = self.of(kind);
+        let from = hits.partition_point(|h| (h.start as usize) < toks.start);
+        hits[from..]
+            .iter()
+            .take_while(move |h| (h.start as usize) < toks.end)
+            .filter(move |h| (h.end as usize) <= toks.end)
+    }
 }
 
 /// All lexicons of a run, compiled.

@@ -113,6 +113,12 @@ impl Statement {
     }
 }
 
+fn not_names() -> &'static rustc_hash::FxHashSet<&'static str> {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| NOT_NAMES.iter().copied().collect())
+}
+
 /// Function words that can be capitalized at a sentence start but are never names.
 const NOT_NAMES: &[&str] = &[
     "the",
@@ -425,6 +431,8 @@ struct Ctx<'a> {
     quoted: Vec<Range<usize>>,
     /// Per token: part of a target entity (a country or capital), never a person.
     place: Vec<bool>,
+    /// Per token: could be part of a person's name (see [`Ctx::compute_name_tokens`]).
+    name_tok: Vec<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -447,11 +455,21 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_name_token(&self, i: usize) -> bool {
-        self.is_cap(i)
-            && !self.title[i]
-            && self.role[i].is_none()
-            && !self.place[i]
-            && !NOT_NAMES.contains(&self.norm(i))
+        self.name_tok[i]
+    }
+
+    /// Capitalized words that are not a title, role cue, place or function word.
+    /// Computed once per article: the speaker rules ask for every token many times.
+    fn compute_name_tokens(&mut self) {
+        self.name_tok = (0..self.ts.tokens.len())
+            .map(|i| {
+                self.is_cap(i)
+                    && !self.title[i]
+                    && self.role[i].is_none()
+                    && !self.place[i]
+                    && !not_names().contains(self.norm(i))
+            })
+            .collect();
     }
 
     fn is_punct(&self, i: usize, set: &[&str]) -> bool {
@@ -485,6 +503,10 @@ pub fn extract(
     lex: &Lexicons,
 ) -> Vec<Statement> {
     let n = ts.tokens.len();
+    let has_quote_marks = text.bytes().any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3));
+    if m.of(Kind::ReportingVerbs).is_empty() && !has_quote_marks && !text.contains(':') {
+        return Vec::new();
+    }
     let mut cx = Ctx {
         text,
         ts,
@@ -495,6 +517,7 @@ pub fn extract(
         role: vec![None; n],
         quoted: Vec::new(),
         place: vec![false; n],
+        name_tok: Vec::new(),
     };
     for h in m.of(Kind::Targets) {
         for t in h.start..h.end {
@@ -524,6 +547,7 @@ pub fn extract(
             }
         }
     }
+    cx.compute_name_tokens();
     let mut quotes: Vec<QuoteSpan> = Vec::new();
     for p in para_bytes {
         quotes.extend(spans::find(text, p.clone()));
@@ -1396,6 +1420,8 @@ fn attach_quotes(
 struct Person {
     name: String,
     folded: Vec<String>,
+    /// `person_key(&folded)`, computed once.
+    key: String,
     role: Option<Role>,
     affiliation: String,
     pos: usize,
@@ -1500,7 +1526,7 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
                         .map(|(i, _)| i)
                 } else {
                     let k = person_key(&folded);
-                    people.iter().position(|p| person_key(&p.folded) == k)
+                    people.iter().position(|p| p.key == k)
                 };
                 let (name, folded) = match found {
                     Some(i) => {
@@ -1523,6 +1549,7 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
                     None => {
                         people.push(Person {
                             name: name.clone(),
+                            key: person_key(&folded),
                             folded: folded.clone(),
                             role,
                             affiliation: affiliation.clone(),
@@ -1566,6 +1593,7 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
                 let role = role_of(cx, d.np.start..d.np.end, None, None);
                 people.push(Person {
                     name: name.clone(),
+                    key: person_key(&folded),
                     folded: folded.clone(),
                     role,
                     affiliation: affiliation.clone(),
@@ -1706,17 +1734,18 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
         if e > ns && (e - ns >= 2) {
             let folded: Vec<String> = (ns..e).map(|j| fold_diacritics(cx.norm(j))).collect();
             let key = person_key(&folded);
-            if !out.iter().any(|p| person_key(&p.folded) == key) {
+            if !out.iter().any(|p| p.key == key) {
                 let role = role_of(cx, k..ns, None, None);
                 out.push(Person {
                     name: cx.span_text(ns..e).to_string(),
+                    key,
                     folded,
                     role,
                     affiliation: cx.span_text(k..ns).to_string(),
                     pos: ns,
                     seen: vec![ns],
                 });
-            } else if let Some(p) = out.iter_mut().find(|p| person_key(&p.folded) == key) {
+            } else if let Some(p) = out.iter_mut().find(|p| p.key == key) {
                 p.seen.push(ns);
             }
         }
@@ -1782,7 +1811,7 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
                 }
                 _ => (role, affiliation),
             };
-            match out.iter_mut().find(|p| person_key(&p.folded) == key) {
+            match out.iter_mut().find(|p| p.key == key) {
                 Some(p) => {
                     p.seen.push(k);
                     if p.role.is_none() {
@@ -1792,6 +1821,7 @@ fn mentions(cx: &Ctx<'_>) -> Vec<Person> {
                 }
                 None => out.push(Person {
                     name: cx.span_text(k..e).to_string(),
+                    key,
                     folded,
                     role,
                     affiliation,
@@ -1814,18 +1844,22 @@ fn role_of(
     appos: Option<Range<usize>>,
     explicit: Option<&str>,
 ) -> Option<Role> {
-    let mut score: HashMap<Role, f64> = HashMap::new();
+    // Summed cue weights per role, indexed by `Role as usize`.
+    let mut score = [0.0f64; Role::ALL.len()];
+    let mut any = [false; Role::ALL.len()];
     let mut seen_hit = usize::MAX;
     for k in title.clone().chain(appos.clone().unwrap_or(0..0)) {
         if let Some((r, w)) = cx.role[k] {
             // One multi-word cue counts once.
             if k == 0 || seen_hit != k - 1 || cx.role[k - 1] != cx.role[k] {
-                *score.entry(r).or_default() += w;
+                score[r as usize] += w;
+                any[r as usize] = true;
             }
             seen_hit = k;
         }
         if let (Some(r), None) = (cx.title_role[k], cx.role[k]) {
-            *score.entry(r).or_default() += 0.5;
+            score[r as usize] += 0.5;
+            any[r as usize] = true;
         }
     }
     if let Some(x) = explicit {
@@ -1835,11 +1869,11 @@ fn role_of(
         for h in m.of(Kind::Roles) {
             let e = &cx.lex.entries[h.entry as usize];
             if let Some(r) = Role::from_name(cx.lex.category_of(e)) {
-                *score.entry(r).or_default() += e.weight;
+                score[r as usize] += e.weight;
+                any[r as usize] = true;
             }
         }
     }
-    score.remove(&Role::Group);
     let mut best: Option<(Role, f64)> = None;
     for r in [
         Role::Expert,
@@ -1848,9 +1882,8 @@ fn role_of(
         Role::Organization,
         Role::Other,
     ] {
-        if let Some(&w) = score.get(&r)
-            && best.is_none_or(|(_, b)| w > b)
-        {
+        let w = score[r as usize];
+        if any[r as usize] && best.is_none_or(|(_, b)| w > b) {
             best = Some((r, w));
         }
     }

@@ -53,6 +53,13 @@ fn closes(f: Family, c: char) -> bool {
 pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
     let s = &text[para.clone()];
     let base = para.start;
+    // Quotation marks are '"' or multi-byte marks led by 0xC2, 0xE2, 0xE3 or 0xEF.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+    {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut out = Vec::new();
     let mut open: Option<(usize, Family, usize)> = None; // (mark start, family, inner start)

@@ -4,11 +4,16 @@
 //! Statements are streamed to a staging file as articles finish; [`Speakers`] keeps
 //! only per-speaker totals. At the end each person gets one corpus-wide role (the role
 //! most of their statements were given from cues; expert before official on a tie) and
-//! the staged rows are rewritten with it, so a person never has two roles.
+//! the staged rows are copied into `quotes.csv` with it, so a person never has two
+//! roles. Rows are staged already encoded, split where the role goes and tagged with
+//! the speaker's number, so the final pass only copies bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufReader;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
 
 use super::{Column, Row, Table, col, dyn_col, slug};
 use crate::analyze::{ArticleResult, StatementResult};
@@ -19,7 +24,7 @@ use crate::score::{AxisTally, Tally};
 
 pub const FILE: &str = "quotes.csv";
 pub const SPEAKERS_FILE: &str = "speakers.csv";
-const STAGED: &str = ".quotes.partial.csv";
+const STAGED: &str = ".quotes.partial";
 
 pub fn columns(lex: &Lexicons) -> Vec<Column> {
     let mut c = vec![
@@ -98,14 +103,24 @@ pub fn speaker_columns(lex: &Lexicons) -> Vec<Column> {
     c
 }
 
-/// A statement row (role filled in at the end).
-fn row(a: &ArticleResult, s: &StatementResult) -> Row {
-    let mut r = Row::new();
-    r.text(&a.id)
-        .text(&a.outlet)
-        .text(&s.speaker)
-        .text(s.role.as_str())
-        .text(&s.affiliation)
+/// A `quotes.csv` record encoded on a worker thread, missing only the role cell.
+#[derive(Debug, Clone)]
+pub struct QuoteRow {
+    /// The record with the role cell left out; it goes at `split` (after `speaker`).
+    bytes: Vec<u8>,
+    split: usize,
+}
+
+/// The encoded rows of an article's statements (built on the worker threads).
+pub fn rows(a: &ArticleResult) -> Vec<QuoteRow> {
+    a.statements.iter().map(|s| row(a, s)).collect()
+}
+
+fn row(a: &ArticleResult, s: &StatementResult) -> QuoteRow {
+    let mut head = Row::new();
+    head.text(&a.id).text(&a.outlet).text(&s.speaker);
+    let mut tail = Row::new();
+    tail.text(&s.affiliation)
         .text(s.kind.as_str())
         .text(&s.cue)
         .text(&s.text)
@@ -113,16 +128,23 @@ fn row(a: &ArticleResult, s: &StatementResult) -> Row {
         .int(s.end as u64)
         .opt_float(s.tally.mean_sentiment(), 4);
     for ax in &s.tally.axes {
-        r.opt_float(ax.index(), 4);
+        tail.opt_float(ax.index(), 4);
     }
     for f in &s.tally.frames {
-        r.int(f.0);
+        tail.int(f.0);
     }
-    r
+    let mut bytes = Vec::with_capacity(s.text.len() + 128);
+    head.encode_fields(&mut bytes);
+    let split = bytes.len();
+    bytes.push(b',');
+    tail.encode_fields(&mut bytes);
+    bytes.extend_from_slice(b"\r\n");
+    QuoteRow { bytes, split }
 }
 
 #[derive(Debug, Default)]
 struct Acc {
+    key: String,
     names: BTreeMap<String, u64>,
     affiliations: BTreeMap<String, u64>,
     roles: BTreeMap<Role, u64>,
@@ -136,25 +158,60 @@ struct Acc {
 
 /// Per-speaker totals and the staged statement rows.
 pub struct Speakers {
-    staged: Table,
-    by_key: BTreeMap<String, Acc>,
+    staged_path: PathBuf,
+    staged: BufWriter<File>,
+    ids: FxHashMap<String, u32>,
+    accs: Vec<Acc>,
+}
+
+/// Adds one to `m[k]`, cloning the key only the first time it is seen.
+fn bump<K: Ord + Clone + std::borrow::Borrow<Q>, Q: Ord + ?Sized + ToOwned<Owned = K>>(
+    m: &mut BTreeMap<K, u64>,
+    k: &Q,
+) {
+    match m.get_mut(k) {
+        Some(n) => *n += 1,
+        None => {
+            m.insert(k.to_owned(), 1);
+        }
+    }
 }
 
 impl Speakers {
-    pub fn new(dir: &Path, lex: &Lexicons) -> Result<Speakers, Error> {
+    pub fn new(dir: &Path) -> Result<Speakers, Error> {
+        let staged_path = dir.join(STAGED);
+        let f = File::create(&staged_path).map_err(|e| Error::Output {
+            path: staged_path.clone(),
+            source: e,
+        })?;
         Ok(Speakers {
-            staged: Table::create(dir, STAGED, &columns(lex))?,
-            by_key: BTreeMap::new(),
+            staged_path,
+            staged: BufWriter::with_capacity(1 << 16, f),
+            ids: FxHashMap::default(),
+            accs: Vec::new(),
         })
     }
 
-    pub fn add(&mut self, a: &ArticleResult) -> Result<(), Error> {
-        for s in &a.statements {
-            self.staged.row(&row(a, s))?;
-            let acc = self.by_key.entry(s.key.clone()).or_default();
-            *acc.names.entry(s.speaker.clone()).or_default() += 1;
+    /// Adds an article's statements; `rows` are [`rows`] of the article.
+    pub fn add(&mut self, a: &ArticleResult, rows: &[QuoteRow]) -> Result<(), Error> {
+        for (s, r) in a.statements.iter().zip(rows) {
+            let id = match self.ids.get(&s.key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.accs.len() as u32;
+                    self.ids.insert(s.key.clone(), id);
+                    self.accs.push(Acc {
+                        key: s.key.clone(),
+                        ..Acc::default()
+                    });
+                    id
+                }
+            };
+            self.stage(id, r)?;
+            let acc = &mut self.accs[id as usize];
+            bump(&mut acc.names, s.speaker.as_str());
             if !s.affiliation.is_empty() {
-                *acc.affiliations.entry(s.affiliation.clone()).or_default() += 1;
+                bump(&mut acc.affiliations, s.affiliation.as_str());
             }
             *acc.roles.entry(s.role).or_default() += 1;
             if s.role_known {
@@ -164,7 +221,9 @@ impl Speakers {
                 acc.articles += 1;
                 acc.last_article.clone_from(&a.id);
             }
-            acc.outlets.insert(a.outlet.clone());
+            if !acc.outlets.contains(&a.outlet) {
+                acc.outlets.insert(a.outlet.clone());
+            }
             acc.quotes += 1;
             match &mut acc.tally {
                 None => acc.tally = Some(s.tally.clone()),
@@ -172,6 +231,21 @@ impl Speakers {
             }
         }
         Ok(())
+    }
+
+    /// Staged record: speaker number, split and length (u32 LE each), then the bytes.
+    fn stage(&mut self, id: u32, r: &QuoteRow) -> Result<(), Error> {
+        let mut head = [0u8; 12];
+        head[..4].copy_from_slice(&id.to_le_bytes());
+        head[4..8].copy_from_slice(&(r.split as u32).to_le_bytes());
+        head[8..].copy_from_slice(&(r.bytes.len() as u32).to_le_bytes());
+        self.staged
+            .write_all(&head)
+            .and_then(|()| self.staged.write_all(&r.bytes))
+            .map_err(|e| Error::Output {
+                path: self.staged_path.clone(),
+                source: e,
+            })
     }
 
     fn role_of(acc: &Acc) -> Role {
@@ -187,22 +261,27 @@ impl Speakers {
 
     /// Writes `speakers.csv` and the final `quotes.csv`.
     pub fn finish(self, dir: &Path, lex: &Lexicons) -> Result<(), Error> {
-        self.staged.finish()?;
+        let Speakers {
+            staged_path,
+            staged,
+            accs,
+            ..
+        } = self;
+        staged.into_inner().map_err(|e| Error::Output {
+            path: staged_path.clone(),
+            source: e.into_error(),
+        })?;
         let most = |m: &BTreeMap<String, u64>| {
             m.iter()
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
                 .map(|(k, _)| k.clone())
                 .unwrap_or_default()
         };
+        let roles: Vec<Role> = accs.iter().map(Self::role_of).collect();
         let mut t = Table::create(dir, SPEAKERS_FILE, &speaker_columns(lex))?;
-        let mut rows: Vec<(String, Row)> = Vec::new();
-        let mut final_role: BTreeMap<(String, String), Role> = BTreeMap::new();
-        for acc in self.by_key.values() {
-            let role = Self::role_of(acc);
+        let mut rows: Vec<(String, &str, Row)> = Vec::new();
+        for (acc, role) in accs.iter().zip(&roles) {
             let name = most(&acc.names);
-            for n in acc.names.keys() {
-                final_role.insert((n.clone(), String::new()), role);
-            }
             let tally = acc.tally.clone().unwrap_or_else(|| Tally::new(lex));
             let mut r = Row::new();
             r.text(&name)
@@ -218,39 +297,34 @@ impl Speakers {
             let frames = lex.categories(Kind::Frames);
             r.opt_text(tally.primary_frame().map(|i| frames[i].as_str()));
             r.text(&acc.outlets.iter().cloned().collect::<Vec<_>>().join("; "));
-            rows.push((name.to_lowercase(), r));
+            rows.push((name.to_lowercase(), &acc.key, r));
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        for (_, r) in &rows {
+        rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        for (_, _, r) in &rows {
             t.row(r)?;
         }
         t.finish()?;
-        // Rewrite the staged statements with each speaker's corpus role.
-        let staged = dir.join(STAGED);
         let mut out = Table::create(dir, FILE, &columns(lex))?;
-        let f = std::fs::File::open(&staged).map_err(|e| Error::io(&staged, e))?;
-        let mut rdr = csv::ReaderBuilder::new().from_reader(BufReader::new(f));
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| Error::Csv {
-                path: staged.clone(),
-                message: e.to_string(),
-            })?;
-            let mut r = Row::new();
-            for (i, cell) in rec.iter().enumerate() {
-                if i == 3 {
-                    let speaker = super::unguard(rec.get(2).unwrap_or(""));
-                    let role = final_role
-                        .get(&(speaker.to_string(), String::new()))
-                        .map_or(cell, |r| r.as_str());
-                    r.raw(role);
-                } else {
-                    r.raw(cell);
-                }
+        let f = File::open(&staged_path).map_err(|e| Error::io(&staged_path, e))?;
+        let mut rdr = BufReader::with_capacity(1 << 16, f);
+        let mut head = [0u8; 12];
+        let mut buf = Vec::new();
+        loop {
+            match rdr.read_exact(&mut head) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(Error::io(&staged_path, e)),
             }
-            out.row(&r)?;
+            let word = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap()) as usize;
+            let (id, split, len) = (word(0), word(4), word(8));
+            buf.resize(len, 0);
+            rdr.read_exact(&mut buf)
+                .map_err(|e| Error::io(&staged_path, e))?;
+            let role = roles[id].as_str().as_bytes();
+            out.record_parts(&[&buf[..split], b",", role, &buf[split..]])?;
         }
         out.finish()?;
-        std::fs::remove_file(&staged).map_err(|e| Error::io(&staged, e))?;
+        std::fs::remove_file(&staged_path).map_err(|e| Error::io(&staged_path, e))?;
         Ok(())
     }
 }

@@ -47,6 +47,9 @@ pub fn normalize(s: &str) -> String {
 
 /// Removes diacritics: `Lü` → `Lu`, `Etō` → `Eto`, `Đặng` → `Dang`.
 pub fn fold_diacritics(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfkd() {
         if is_combining_mark(c) {
