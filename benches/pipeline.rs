@@ -12,7 +12,7 @@
 //! `SLANT_BENCH_KEEP=DIR` writes the larger corpus to `DIR` and keeps it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -33,8 +33,7 @@ impl Rng {
 }
 
 /// Paragraphs of the sample corpus, to build synthetic articles from.
-fn paragraphs() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+fn paragraphs(root: PathBuf) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(d) = stack.pop() {
@@ -238,25 +237,46 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let sents = paragraphs();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sents = paragraphs(manifest.join("data"));
     let tmp = tempfile::tempdir().unwrap();
-    for size in [mb / 4, mb] {
-        let data = tmp.path().join(format!("corpus-{size}"));
-        let bytes = write_corpus(&data, size, &sents);
+    let end_to_end = |label: &str, size: usize, paras: &[String]| {
+        let data = tmp.path().join(format!("corpus-{label}-{size}"));
+        let bytes = write_corpus(&data, size, paras);
         let (secs, summary, rss) = run_binary(&data, &tmp.path().join(format!("reports-{size}")));
         println!(
-            "slant run on {:.1} MB: {:.2} s = {:.1} MB/s, peak RSS {:.1} MB\n  {summary}",
+            "slant run on {:.1} MB ({label}): {:.2} s = {:.1} MB/s, peak RSS {:.1} MB\n  {summary}",
             bytes as f64 / 1e6,
             secs,
             bytes as f64 / 1e6 / secs,
             rss as f64 / 1024.0
         );
         match std::env::var_os("SLANT_BENCH_KEEP") {
-            Some(keep) if size == mb => std::fs::rename(&data, keep).unwrap(),
+            Some(keep) if size == mb && label == "sample" => std::fs::rename(&data, keep).unwrap(),
             _ => std::fs::remove_dir_all(&data).unwrap(),
         }
+    };
+    for size in [mb / 4, mb] {
+        end_to_end("sample", size, &sents);
+    }
+    // The five seed news articles, where they are (beside the project, as in CI):
+    // real news has about a third of the sample's density of statements.
+    let seeds = manifest.join("../shared/seeds");
+    let news = if seeds.is_dir() {
+        paragraphs(seeds)
+    } else {
+        println!("(no ../shared/seeds: the news-density corpus is not measured)");
+        Vec::new()
+    };
+    if !news.is_empty() {
+        end_to_end("seed news", mb, &news);
     }
     // Last: it holds the whole corpus in memory, which would inflate the children's
     // peak RSS (a spawned child starts out sharing this process's pages).
+    println!("\nIn memory, sample paragraphs:");
     text_stages(&sents, mb.min(200));
+    if !news.is_empty() {
+        println!("\nIn memory, seed news paragraphs:");
+        text_stages(&news, mb.min(200));
+    }
 }
