@@ -98,6 +98,24 @@ pub struct RunArgs {
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_article_bytes,
           value_parser = clap::value_parser!(u64).range(1..=(u32::MAX as u64 / 2)))]
     pub max_article_bytes: u64,
+
+    /// Periods of periods.csv: week (ISO 8601), month or day.
+    #[arg(long, value_name = "PERIOD", default_value = "week",
+          value_parser = ["week", "month", "day"])]
+    pub period: String,
+
+    /// Clusters per level (default: chosen by silhouette over 2..=8).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..=1000))]
+    pub k: Option<u16>,
+
+    /// Seed of the clustering; the same seed gives the same clusters.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Statements a speaker needs to be clustered.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_statements: u64,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +174,10 @@ pub fn main() -> i32 {
             quiet: a.quiet,
             threads: a.threads.map(usize::from),
             max_article_bytes: a.max_article_bytes,
+            period: a.period,
+            k: a.k.map(usize::from),
+            seed: a.seed,
+            min_statements: a.min_statements,
         }),
         Command::Sentiment(a) => commands::sentiment::run(commands::sentiment::Args {
             lexicon: a.lexicon,

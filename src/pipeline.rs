@@ -12,12 +12,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::aggregate::{Aggregates, Period};
 use crate::analyze::{ArticleResult, analyze};
+use crate::cluster::ClusterParams;
 use crate::corpus::{Item, Limits, Manifest, Source, discover};
 use crate::error::{Error, Reject};
 use crate::lexicon::Lexicons;
 use crate::progress::Progress;
-use crate::report::quotes::Speakers;
+use crate::report::quotes::QuoteStage;
 use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
 use crate::report::terms::TermCounts;
 use crate::report::{self, Encoded, Staging, Table, dictionary};
@@ -36,6 +38,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Draw a progress bar when stderr is a terminal.
     pub interactive: bool,
+    /// How `periods.csv` groups dates.
+    pub period: Period,
+    pub cluster: ClusterParams,
 }
 
 /// One analysed input, ready for the writer: the encoded `articles.csv` row and what
@@ -83,7 +88,8 @@ struct Sink<'p> {
     articles: Table,
     rejects: Table,
     terms: TermCounts,
-    speakers: Speakers,
+    quotes: QuoteStage,
+    agg: Aggregates,
     counts: Counts,
     progress: &'p Progress,
     analyze_cpu: f64,
@@ -117,7 +123,8 @@ impl Sink<'_> {
                 c.chars_removed += result.chars_removed;
                 self.analyze_cpu += secs;
                 self.terms.add(&result.outlet, &result.scores.term_hits);
-                self.speakers.add(&result, &quote_rows)?;
+                self.quotes.add(&result, &quote_rows)?;
+                self.agg.add(&result);
                 self.articles.encoded(&row)?;
                 self.progress.advance(bytes, self.counts.articles);
                 Ok(())
@@ -205,7 +212,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         &report::articles::columns(&lex),
     )?;
     let terms = TermCounts::new(&lex);
-    let speakers = Speakers::new(staging.dir())?;
+    let quotes = QuoteStage::new(staging.dir())?;
+    let agg = Aggregates::new(&lex, opts.period);
     let rejects = Table::create(
         staging.dir(),
         report::rejects::FILE,
@@ -221,7 +229,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         articles,
         rejects,
         terms,
-        speakers,
+        quotes,
+        agg,
         counts,
         progress: &progress,
         analyze_cpu: 0.0,
@@ -285,7 +294,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         articles,
         rejects,
         terms,
-        speakers,
+        quotes,
+        mut agg,
         counts,
         analyze_cpu,
         write,
@@ -298,7 +308,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     articles.finish()?;
     rejects.finish()?;
     terms.write(staging.dir(), &lex)?;
-    speakers.finish(staging.dir(), &lex)?;
+    let clusters = report::finalize(staging.dir(), &lex, &mut agg, &opts.cluster)?;
+    quotes.finish(staging.dir(), &lex, &agg)?;
     std::fs::write(staging.dir().join("README.md"), dictionary::render(&lex)).map_err(|e| {
         Error::Output {
             path: staging.dir().join("README.md"),
@@ -322,7 +333,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         options: RunOptionsInfo {
             threads,
             max_article_bytes: opts.limits.max_article_bytes,
+            period: opts.period.as_str(),
+            k: opts.cluster.k(),
+            seed: opts.cluster.seed(),
+            min_statements: opts.cluster.min_statements(),
         },
+        clusters,
         counts,
         throughput_mb_per_s: round3(outcome.mb_per_s()),
         timings: Timings {

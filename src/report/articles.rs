@@ -128,6 +128,18 @@ pub fn columns(lex: &Lexicons) -> Vec<Column> {
         "official_quotes",
         "Statements by speakers with role official",
     ));
+    // Added after the first release of the columns, so at the end.
+    for axis in lex.categories(Kind::Stance) {
+        let a = slug(axis);
+        cols.push(dyn_col(
+            format!("stance_{a}_pos"),
+            format!("Summed weight of the positive `{axis}` stance hits (after negation)"),
+        ));
+        cols.push(dyn_col(
+            format!("stance_{a}_neg"),
+            format!("Summed weight of the negative `{axis}` stance hits, as a positive number"),
+        ));
+    }
     cols
 }
 
@@ -177,6 +189,9 @@ pub fn row(r: &ArticleResult, line: Option<u64>, lex: &Lexicons) -> Row {
         .int(r.speakers() as u64)
         .int(r.quotes_by(Role::Expert) as u64)
         .int(r.quotes_by(Role::Official) as u64);
+    for a in &t.axes {
+        row.float(a.pos, 4).float(a.neg, 4);
+    }
     row
 }
 

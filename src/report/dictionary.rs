@@ -3,7 +3,7 @@
 //! Built from the same column lists that write the headers, so it cannot drift from
 //! the files. It has no timestamps, so it is identical on every run.
 
-use super::{Column, articles, quotes, rejects, terms};
+use super::{Column, articles, clusters, outlets, periods, quotes, rejects, terms};
 use crate::lexicon::Lexicons;
 
 /// Every CSV report with its purpose and columns, in the order the README lists them.
@@ -23,6 +23,41 @@ pub fn tables(lex: &Lexicons) -> Vec<(&'static str, &'static str, Vec<Column>)> 
             quotes::SPEAKERS_FILE,
             "One row per speaker across the corpus, by name. A person is one speaker whatever the spelling (diacritics, case and name order are folded) and has one role.",
             quotes::speaker_columns(lex),
+        ),
+        (
+            outlets::FILE,
+            "One row per outlet, by name: volume, sentiment with its 95% interval, stance, frames, target-specific scores, whom it quotes (by corpus role) and its cluster. Recomputable from articles.csv and quotes.csv.",
+            outlets::columns(lex),
+        ),
+        (
+            outlets::FRAMES_FILE,
+            "Outlet × frame in long (tidy) form, by outlet then frame.",
+            outlets::FRAMES_COLUMNS.to_vec(),
+        ),
+        (
+            outlets::LONG_FILE,
+            "Every column of outlets.csv as one row per outlet and metric, for pivot tables.",
+            outlets::LONG_COLUMNS.to_vec(),
+        ),
+        (
+            outlets::PAIRS_FILE,
+            "Who quotes whom: one row per outlet and speaker, by outlet then speaker key.",
+            outlets::PAIRS_COLUMNS.to_vec(),
+        ),
+        (
+            periods::FILE,
+            "Outlet × period time series of the main metrics, by outlet then period.",
+            periods::columns(lex),
+        ),
+        (
+            clusters::FILE,
+            "KMeans clusters (seeded, k by silhouette unless --k) of articles, speakers with at least --min-statements statements, and outlets, on standardized features; with the first two principal components for plotting. A level with fewer than 3 items is left out (run.json says why).",
+            clusters::COLUMNS.to_vec(),
+        ),
+        (
+            clusters::PROFILES_FILE,
+            "Each cluster's size and, per feature, its centre in original units against the level's mean; rank 1 is the feature that sets the cluster apart most.",
+            clusters::PROFILE_COLUMNS.to_vec(),
         ),
         (
             terms::FILE,
@@ -61,8 +96,9 @@ pub fn render(lex: &Lexicons) -> String {
     }
     s.push_str(
         "\n## run.json\n\nWhat the run read and found: version, start and end time (UTC), inputs, \
-         options, counts (files, articles, rejected, bytes, tokens, sentences), throughput in MB/s \
-         and seconds per stage, and the exit code.\n",
+         options, clustering per level (items, k, silhouette, or why it was skipped), counts (files, \
+         articles, rejected, bytes, tokens, sentences), throughput in MB/s and seconds per stage, \
+         and the exit code.\n",
     );
     s
 }

@@ -8,8 +8,11 @@
 //! ([`Column`]) and feed both the header row and the generated data dictionary.
 
 pub mod articles;
+pub mod clusters;
 pub mod dictionary;
+pub mod outlets;
 pub mod output;
+pub mod periods;
 pub mod quotes;
 pub mod rejects;
 pub mod run_json;
@@ -442,4 +445,88 @@ mod tests {
         let s = std::fs::read_to_string(d.path().join("t.csv")).unwrap();
         assert_eq!(s, "a,b\r\n\"x, \"\"y\"\"\",\"line\nbreak\"\r\n");
     }
+}
+
+/// What clustering did, for `run.json`.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+pub struct ClusterSummary {
+    pub level: String,
+    pub items: usize,
+    pub k: Option<usize>,
+    pub silhouette: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// The finalize step: clusters the aggregates and writes every report made from them
+/// (`outlets.csv`, `frames.csv`, `metrics_long.csv`, `outlet_speakers.csv`,
+/// `periods.csv`, `speakers.csv`, `clusters.csv`, `cluster_profiles.csv`).
+pub fn finalize(
+    dir: &Path,
+    lex: &crate::lexicon::Lexicons,
+    agg: &mut crate::aggregate::Aggregates,
+    params: &crate::cluster::ClusterParams,
+) -> Result<Vec<ClusterSummary>, Error> {
+    use crate::aggregate::{feature_names, outlet_point, speaker_point};
+    use crate::cluster::{Outcome, cluster};
+    use std::collections::BTreeMap;
+
+    agg.finalize_order();
+    let outlet_points = agg
+        .outlets
+        .iter()
+        .map(|(name, m)| outlet_point(name, m, &agg.outlet_quotes(name).0))
+        .collect();
+    let speaker_points: Vec<_> = agg
+        .speakers
+        .iter()
+        .filter(|(_, s)| s.quotes >= params.min_statements())
+        .map(|(k, s)| speaker_point(k, s))
+        .collect();
+    let levels = [
+        ("article", std::mem::take(&mut agg.articles)),
+        ("speaker", speaker_points),
+        ("outlet", outlet_points),
+    ];
+    let mut done = Vec::new();
+    let mut summaries = Vec::new();
+    let mut by_level: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    for (level, points) in levels {
+        let items = points.len();
+        match cluster(level, feature_names(lex, level), points, params) {
+            Outcome::Done(c) => {
+                summaries.push(ClusterSummary {
+                    level: level.into(),
+                    items,
+                    k: Some(c.k),
+                    silhouette: c.silhouette.map(|s| (s * 1e4).round() / 1e4),
+                    note: None,
+                });
+                by_level.insert(
+                    level,
+                    c.assignments
+                        .iter()
+                        .map(|a| (a.id.clone(), a.cluster))
+                        .collect(),
+                );
+                done.push(c);
+            }
+            Outcome::Skipped { note, .. } => summaries.push(ClusterSummary {
+                level: level.into(),
+                items,
+                note: Some(note),
+                ..ClusterSummary::default()
+            }),
+        }
+    }
+    let empty = BTreeMap::new();
+    outlets::write(dir, lex, agg, by_level.get("outlet").unwrap_or(&empty))?;
+    periods::write(dir, lex, agg)?;
+    quotes::write_speakers(dir, lex, agg, by_level.get("speaker").unwrap_or(&empty))?;
+    let names: BTreeMap<String, String> = agg
+        .speakers
+        .iter()
+        .map(|(k, s)| (k.clone(), s.name()))
+        .collect();
+    clusters::write(dir, &done, &names)?;
+    Ok(summaries)
 }

@@ -17,6 +17,8 @@ pub struct RunInfo {
     pub lexicons: String,
     pub out: String,
     pub options: RunOptionsInfo,
+    /// Per clustering level: items, k and silhouette, or why it was skipped.
+    pub clusters: Vec<super::ClusterSummary>,
     pub counts: Counts,
     pub throughput_mb_per_s: f64,
     pub timings: Timings,
@@ -27,6 +29,10 @@ pub struct RunInfo {
 pub struct RunOptionsInfo {
     pub threads: usize,
     pub max_article_bytes: u64,
+    pub period: &'static str,
+    pub k: Option<usize>,
+    pub seed: u64,
+    pub min_statements: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
