@@ -24,7 +24,12 @@ Reports (in --out, default reports/):
   quotes.csv     one row per attributed statement: speaker, role, kind, cue, text,
                  byte offsets, and the statement's scores
   speakers.csv   one row per speaker: role, affiliation, articles, outlets, quotes,
-                 mean sentiment and stance
+                 mean sentiment, stance and frames, cluster
+  outlets.csv    one row per outlet: sentiment with 95% interval, stance, frames,
+                 targets, quotes by role, experts, cluster
+  outlet_speakers.csv, frames.csv, metrics_long.csv (outlet,metric,value)
+  periods.csv    outlet x ISO week (--period month|day) time series
+  clusters.csv, cluster_profiles.csv   KMeans + PCA of articles, speakers, outlets
   terms.csv      every lexicon entry with its hits, articles and outlets
   rejects.csv    inputs that were skipped: path, line, reason
   run.json       what the run read and found, options, timings
@@ -116,6 +121,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub min_statements: u64,
+
+    /// Also write every report as a sheet of one workbook, slant.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +187,7 @@ pub fn main() -> i32 {
             k: a.k.map(usize::from),
             seed: a.seed,
             min_statements: a.min_statements,
+            xlsx: a.xlsx,
         }),
         Command::Sentiment(a) => commands::sentiment::run(commands::sentiment::Args {
             lexicon: a.lexicon,

@@ -41,6 +41,8 @@ pub struct RunOptions {
     /// How `periods.csv` groups dates.
     pub period: Period,
     pub cluster: ClusterParams,
+    /// Also write the reports as one workbook, `slant.xlsx`.
+    pub xlsx: bool,
 }
 
 /// One analysed input, ready for the writer: the encoded `articles.csv` row and what
@@ -308,7 +310,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     articles.finish()?;
     rejects.finish()?;
     terms.write(staging.dir(), &lex)?;
+    let t_finalize = Instant::now();
     let clusters = report::finalize(staging.dir(), &lex, &mut agg, &opts.cluster)?;
+    timings.finalize = t_finalize.elapsed().as_secs_f64();
     quotes.finish(staging.dir(), &lex, &agg)?;
     std::fs::write(staging.dir().join("README.md"), dictionary::render(&lex)).map_err(|e| {
         Error::Output {
@@ -316,6 +320,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             source: e,
         }
     })?;
+    if opts.xlsx {
+        report::xlsx::write(staging.dir(), &report::csv_files())?;
+    }
     let seconds = t0.elapsed().as_secs_f64();
     let outcome = RunOutcome {
         counts: counts.clone(),
@@ -337,6 +344,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             k: opts.cluster.k(),
             seed: opts.cluster.seed(),
             min_statements: opts.cluster.min_statements(),
+            xlsx: opts.xlsx,
         },
         clusters,
         counts,
@@ -345,6 +353,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             discover: round3(timings.discover),
             analyze_cpu: round3(timings.analyze_cpu),
             write: round3(timings.write),
+            finalize: round3(timings.finalize),
         },
         exit_code: outcome.exit_code(),
     };

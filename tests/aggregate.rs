@@ -361,3 +361,56 @@ fn merged_halves_equal_the_whole_for_every_split() {
     m.merge(agg_of(&arts[third..2 * third]));
     assert_eq!(finalized(m, &lex), whole_files);
 }
+
+fn zip_text(path: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+#[test]
+fn xlsx_workbook_has_every_report_as_a_frozen_sheet_and_is_reproducible() {
+    let d = tempfile::tempdir().unwrap();
+    for t in ["1", "2"] {
+        slant()
+            .args(["run", "--quiet", "--xlsx", "--threads", t, "--out"])
+            .arg(d.path().join(t))
+            .assert()
+            .code(0);
+    }
+    let book = d.path().join("1/slant.xlsx");
+    assert_eq!(
+        std::fs::read(&book).unwrap(),
+        std::fs::read(d.path().join("2/slant.xlsx")).unwrap()
+    );
+    let wb = zip_text(&book, "xl/workbook.xml");
+    for sheet in [
+        "articles",
+        "quotes",
+        "speakers",
+        "outlets",
+        "frames",
+        "metrics_long",
+        "outlet_speakers",
+        "periods",
+        "clusters",
+        "cluster_profiles",
+        "terms",
+        "rejects",
+    ] {
+        assert!(
+            wb.contains(&format!("<sheet name=\"{sheet}\"")),
+            "{sheet} missing"
+        );
+    }
+    let outlets = zip_text(&book, "xl/worksheets/sheet4.xml");
+    assert!(outlets.contains("state=\"frozen\""));
+    // Outlet names are text, article counts numbers.
+    assert!(outlets.contains("<t>Harbor Daily</t>"));
+    assert!(
+        outlets.contains("<c r=\"B2\"><v>"),
+        "{}",
+        &outlets[..2000.min(outlets.len())]
+    );
+}

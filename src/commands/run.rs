@@ -19,6 +19,7 @@ pub struct Args {
     pub k: Option<usize>,
     pub seed: u64,
     pub min_statements: u64,
+    pub xlsx: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -43,6 +44,7 @@ pub fn run(args: Args) -> i32 {
         interactive: !args.quiet,
         period,
         cluster,
+        xlsx: args.xlsx,
     };
     match pipeline::run(&opts) {
         Ok(outcome) => {

@@ -17,6 +17,7 @@ pub mod quotes;
 pub mod rejects;
 pub mod run_json;
 pub mod terms;
+pub mod xlsx;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -445,6 +446,24 @@ mod tests {
         let s = std::fs::read_to_string(d.path().join("t.csv")).unwrap();
         assert_eq!(s, "a,b\r\n\"x, \"\"y\"\"\",\"line\nbreak\"\r\n");
     }
+}
+
+/// Every CSV report of a run, in the order of the data dictionary.
+pub fn csv_files() -> Vec<&'static str> {
+    vec![
+        articles::FILE,
+        quotes::FILE,
+        quotes::SPEAKERS_FILE,
+        outlets::FILE,
+        outlets::FRAMES_FILE,
+        outlets::LONG_FILE,
+        outlets::PAIRS_FILE,
+        periods::FILE,
+        clusters::FILE,
+        clusters::PROFILES_FILE,
+        terms::FILE,
+        rejects::FILE,
+    ]
 }
 
 /// What clustering did, for `run.json`.

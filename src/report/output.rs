@@ -20,7 +20,7 @@ fn is_report_entry(name: &str) -> bool {
         || name == "run.json"
         || name == "history"
         || name == ".gitkeep"
-        || name == "workbook.xlsx"
+        || name == super::xlsx::FILE
         || name.ends_with(".csv")
 }
 

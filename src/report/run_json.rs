@@ -33,6 +33,7 @@ pub struct RunOptionsInfo {
     pub k: Option<usize>,
     pub seed: u64,
     pub min_statements: u64,
+    pub xlsx: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -55,6 +56,8 @@ pub struct Timings {
     pub discover: f64,
     pub analyze_cpu: f64,
     pub write: f64,
+    /// Aggregate reports and clustering, after the last article.
+    pub finalize: f64,
 }
 
 pub fn write(dir: &std::path::Path, info: &RunInfo) -> Result<(), crate::error::Error> {
