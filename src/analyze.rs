@@ -65,7 +65,7 @@ impl<'a> Doc<'a> {
 
 /// Everything the reports need from one article. Small and owned, so the article text
 /// can be dropped as soon as it is analysed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleResult {
     pub id: String,
     pub path: String,
@@ -86,7 +86,7 @@ pub struct ArticleResult {
 }
 
 /// One attributed statement with its scores, owned (the article text is dropped).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatementResult {
     pub speaker: String,
     pub key: String,

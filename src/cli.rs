@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
-use crate::corpus::Limits;
 use crate::error::Error;
 use crate::lexicon::format::Format;
 
@@ -78,18 +77,22 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Settings file (default: ./slant.toml when it exists). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Input folder (searched recursively) or file: .txt, .md, .jsonl, .csv, with an
-    /// optional manifest.csv per folder. Repeat for several.
-    #[arg(long, value_name = "PATH", default_value = "data")]
+    /// optional manifest.csv per folder. Repeat for several [default: data]
+    #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
 
-    /// Output folder; replaced as a whole when the run succeeds.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    pub out: PathBuf,
+    /// Output folder; replaced as a whole when the run succeeds [default: reports]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
-    /// Lexicon folder.
-    #[arg(long, value_name = "DIR", default_value = "lexicons")]
-    pub lexicons: PathBuf,
+    /// Lexicon folder [default: lexicons]
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
 
     /// Print nothing but errors (no progress bar, no summary line).
     #[arg(long, short)]
@@ -99,32 +102,43 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
-    /// Largest article accepted, in bytes; larger ones go to rejects.csv.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_article_bytes,
+    /// Largest article accepted, in bytes; larger ones go to rejects.csv
+    /// [default: 10485760]
+    #[arg(long, value_name = "BYTES",
           value_parser = clap::value_parser!(u64).range(1..=(u32::MAX as u64 / 2)))]
-    pub max_article_bytes: u64,
+    pub max_article_bytes: Option<u64>,
 
-    /// Periods of periods.csv: week (ISO 8601), month or day.
-    #[arg(long, value_name = "PERIOD", default_value = "week",
-          value_parser = ["week", "month", "day"])]
-    pub period: String,
+    /// Periods of periods.csv: week (ISO 8601), month or day [default: week]
+    #[arg(long, value_name = "PERIOD", value_parser = ["week", "month", "day"])]
+    pub period: Option<String>,
 
     /// Clusters per level (default: chosen by silhouette over 2..=8).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..=1000))]
     pub k: Option<u16>,
 
-    /// Seed of the clustering; the same seed gives the same clusters.
-    #[arg(long, value_name = "N", default_value_t = 42)]
-    pub seed: u64,
+    /// Seed of the clustering; the same seed gives the same clusters [default: 42]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 
-    /// Statements a speaker needs to be clustered.
-    #[arg(long, value_name = "N", default_value_t = 2,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    pub min_statements: u64,
+    /// Statements a speaker needs to be clustered [default: 2]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_statements: Option<u64>,
 
     /// Also write every report as a sheet of one workbook, slant.xlsx.
     #[arg(long)]
     pub xlsx: bool,
+
+    /// Keep a copy of this run's reports in <out>/history/<timestamp>/.
+    #[arg(long)]
+    pub archive: bool,
+
+    /// Analyse every article again (a cold run); the cache is neither read nor written.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Cache folder [default: .slant-cache/<out name> beside --out]
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -176,19 +190,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Run(a) => commands::run::run(commands::run::Args {
-            data: a.data,
-            out: a.out,
-            lexicons: a.lexicons,
-            quiet: a.quiet,
-            threads: a.threads.map(usize::from),
-            max_article_bytes: a.max_article_bytes,
-            period: a.period,
-            k: a.k.map(usize::from),
-            seed: a.seed,
-            min_statements: a.min_statements,
-            xlsx: a.xlsx,
-        }),
+        Command::Run(a) => commands::run::run(a),
         Command::Sentiment(a) => commands::sentiment::run(commands::sentiment::Args {
             lexicon: a.lexicon,
             format: a.format,

@@ -5,8 +5,10 @@
 //! `2..=min(8, n − 1)` unless given; clustering is seeded, and cluster numbers are
 //! renumbered in order of first appearance among the ids (sorted), so the reports are
 //! byte-identical from run to run. A level with fewer than 3 items is skipped with a
-//! note. Silhouettes are computed on at most [`SILHOUETTE_SAMPLE`] items (an even,
-//! deterministic sample) since they cost O(n²).
+//! note. KMeans, the silhouettes and PCA are fitted on at most [`SILHOUETTE_SAMPLE`]
+//! items (an even, deterministic sample of the id-sorted items: silhouettes cost
+//! O(n²)); every item is then assigned to its nearest centroid and projected, so the
+//! cost hardly grows with the corpus.
 
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Predict};
@@ -79,7 +81,7 @@ impl Default for ClusterParams {
 }
 
 /// One item's place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Assignment {
     pub id: String,
     pub cluster: usize,
@@ -89,7 +91,7 @@ pub struct Assignment {
 }
 
 /// One cluster described in the features' original units.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     pub cluster: usize,
     pub size: usize,
@@ -98,9 +100,9 @@ pub struct Profile {
 }
 
 /// The clustering of one level.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Clustering {
-    pub level: &'static str,
+    pub level: String,
     pub k: usize,
     pub silhouette: Option<f64>,
     pub features: Vec<String>,
@@ -109,10 +111,10 @@ pub struct Clustering {
 }
 
 /// What became of a level.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Done(Clustering),
-    Skipped { level: &'static str, note: String },
+    Skipped { level: String, note: String },
 }
 
 /// Clusters `points` (any order; sorted by id here).
@@ -126,7 +128,7 @@ pub fn cluster(
     let n = points.len();
     if n < 3 {
         return Outcome::Skipped {
-            level,
+            level: level.into(),
             note: format!("{level} clustering skipped: {n} item(s), at least 3 are needed"),
         };
     }
@@ -152,21 +154,27 @@ pub fn cluster(
     };
     if distinct < 2 {
         return Outcome::Skipped {
-            level,
+            level: level.into(),
             note: format!("{level} clustering skipped: all {n} items have the same features"),
         };
     }
     let max_k = MAX_K.min(n - 1).min(distinct);
-    let (k, silhouette) = match params.k {
-        Some(k) => (k.min(n - 1).min(distinct), None),
-        None => choose_k(&z, max_k, params.seed),
+    let ks = match params.k {
+        Some(k) => {
+            let k = k.min(n - 1).min(distinct);
+            k..=k
+        }
+        None => 2..=max_k.max(2),
     };
-    let Some((labels, centroids)) = kmeans(&z, k, params.seed) else {
+    let s = sample(&z);
+    let Some((k, silhouette, centroids)) = choose_k(&s, ks, params.seed) else {
         return Outcome::Skipped {
-            level,
+            level: level.into(),
             note: format!("{level} clustering skipped: KMeans did not converge"),
         };
     };
+    let placed: Vec<(usize, f64)> = z.outer_iter().map(|r| nearest(r, &centroids)).collect();
+    let labels: Vec<usize> = placed.iter().map(|p| p.0).collect();
     // Renumber clusters by first appearance in id order.
     let mut map = vec![usize::MAX; k];
     let mut next = 0;
@@ -176,19 +184,12 @@ pub fn cluster(
             next += 1;
         }
     }
-    let pcs = pca2(&z);
+    let pcs = pca2(&s, &z);
     let assignments = points
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let c = labels[i];
-            let dist = z
-                .row(i)
-                .iter()
-                .zip(centroids.row(c))
-                .map(|(a, b)| (a - b).powi(2))
-                .sum::<f64>()
-                .sqrt();
+            let (c, dist) = placed[i];
             Assignment {
                 id: p.id.clone(),
                 cluster: map[c],
@@ -219,7 +220,7 @@ pub fn cluster(
         });
     }
     Outcome::Done(Clustering {
-        level,
+        level: level.into(),
         k: next,
         silhouette,
         features,
@@ -229,6 +230,7 @@ pub fn cluster(
 }
 
 fn kmeans(z: &Array2<f64>, k: usize, seed: u64) -> Option<(Vec<usize>, Array2<f64>)> {
+    // Up to SILHOUETTE_SAMPLE rows: every call sees the sample, never the whole level.
     let data = DatasetBase::from(z.clone());
     let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
         .n_runs(3)
@@ -252,31 +254,80 @@ fn sample(z: &Array2<f64>) -> Array2<f64> {
     z.select(Axis(0), &idx)
 }
 
-fn choose_k(z: &Array2<f64>, max_k: usize, seed: u64) -> (usize, Option<f64>) {
-    let s = sample(z);
-    let mut best: Option<(usize, f64)> = None;
-    for k in 2..=max_k.max(2) {
+/// Chooses k by silhouette on the sample and returns the model for it, fitted on the
+/// sample (at most [`SILHOUETTE_SAMPLE`] items; beyond that the sample stands for the
+/// whole, like mini-batch KMeans, and every item is then assigned to its nearest
+/// centroid).
+fn choose_k(
+    s: &Array2<f64>,
+    ks: std::ops::RangeInclusive<usize>,
+    seed: u64,
+) -> Option<(usize, Option<f64>, Array2<f64>)> {
+    let dist = distances(s);
+    let mut best: Option<(usize, f64, Array2<f64>)> = None;
+    let single = ks.start() == ks.end();
+    for k in ks {
         if k >= s.nrows() {
             break;
         }
-        let Some((labels, _)) = kmeans(&s, k, seed) else {
+        let Some((labels, centroids)) = kmeans(s, k, seed) else {
             continue;
         };
-        let sil = silhouette(&s, &labels);
-        if best.is_none_or(|(_, b)| sil > b + 1e-12) {
-            best = Some((k, sil));
+        if single {
+            return Some((k, None, centroids));
+        }
+        let sil = silhouette_from(&dist, s.nrows(), &labels);
+        if best.as_ref().is_none_or(|(_, b, _)| sil > b + 1e-12) {
+            best = Some((k, sil, centroids));
         }
     }
-    match best {
-        Some((k, s)) => (k, Some(s)),
-        None => (2, None),
+    best.map(|(k, sil, c)| (k, Some(sil), c))
+}
+
+/// Pairwise Euclidean distances, row-major n × n.
+fn distances(x: &Array2<f64>) -> Vec<f64> {
+    let n = x.nrows();
+    let mut d = vec![0.0; n * n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = x
+                .row(i)
+                .iter()
+                .zip(x.row(j))
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            d[i * n + j] = v;
+            d[j * n + i] = v;
+        }
     }
+    d
+}
+
+/// The index of the nearest centroid (the first on a tie) and the distance to it.
+fn nearest(row: ndarray::ArrayView1<f64>, centroids: &Array2<f64>) -> (usize, f64) {
+    let mut best = (0, f64::INFINITY);
+    for (c, cen) in centroids.outer_iter().enumerate() {
+        let d = row
+            .iter()
+            .zip(cen)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        if d < best.1 {
+            best = (c, d);
+        }
+    }
+    best
 }
 
 /// Mean silhouette coefficient (Rousseeuw 1987) with Euclidean distances; an item
 /// alone in its cluster scores 0.
 pub fn silhouette(x: &Array2<f64>, labels: &[usize]) -> f64 {
-    let n = x.nrows();
+    silhouette_from(&distances(x), x.nrows(), labels)
+}
+
+fn silhouette_from(dist: &[f64], n: usize, labels: &[usize]) -> f64 {
     let k = labels.iter().max().map_or(0, |m| m + 1);
     let mut size = vec![0usize; k];
     for &l in labels {
@@ -286,17 +337,8 @@ pub fn silhouette(x: &Array2<f64>, labels: &[usize]) -> f64 {
     let mut sums = vec![0.0; k];
     for i in 0..n {
         sums.iter_mut().for_each(|s| *s = 0.0);
-        for j in 0..n {
-            if i != j {
-                let d = x
-                    .row(i)
-                    .iter()
-                    .zip(x.row(j))
-                    .map(|(a, b)| (a - b).powi(2))
-                    .sum::<f64>()
-                    .sqrt();
-                sums[labels[j]] += d;
-            }
+        for (j, d) in dist[i * n..(i + 1) * n].iter().enumerate() {
+            sums[labels[j]] += d;
         }
         let own = labels[i];
         if size[own] <= 1 {
@@ -316,11 +358,11 @@ pub fn silhouette(x: &Array2<f64>, labels: &[usize]) -> f64 {
 
 /// The first two principal components of each row; `None` when there are fewer than
 /// two features or the decomposition fails.
-fn pca2(z: &Array2<f64>) -> Option<Array2<f64>> {
+fn pca2(fit_on: &Array2<f64>, z: &Array2<f64>) -> Option<Array2<f64>> {
     if z.ncols() < 2 {
         return None;
     }
-    let data = DatasetBase::from(z.clone());
+    let data = DatasetBase::from(fit_on.clone());
     let pca = Pca::params(2).fit(&data).ok()?;
     let mut out: Array2<f64> = pca.predict(z);
     if out.ncols() < 2 || out.nrows() != z.nrows() {
@@ -391,13 +433,7 @@ mod tests {
             pts(&[(0.0, 1.0), (1.0, 0.0)]),
             &ClusterParams::default(),
         );
-        assert!(matches!(
-            out,
-            Outcome::Skipped {
-                level: "outlet",
-                ..
-            }
-        ));
+        assert!(matches!(out, Outcome::Skipped { ref level, .. } if level == "outlet"));
     }
 
     #[test]

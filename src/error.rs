@@ -43,6 +43,15 @@ pub enum Error {
         message: String,
     },
 
+    #[error(
+        "output folder {out} is in use by another slant run ({holder}); wait for it to finish, or use another --out (lock: {lock})"
+    )]
+    Locked {
+        out: PathBuf,
+        lock: PathBuf,
+        holder: String,
+    },
+
     #[error("invalid option: {0}")]
     Usage(String),
 

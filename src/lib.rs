@@ -14,12 +14,15 @@
 
 pub mod aggregate;
 pub mod analyze;
+pub mod cache;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod lexicon;
+pub mod lock;
 pub mod pipeline;
 pub mod progress;
 pub mod quotes;

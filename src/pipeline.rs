@@ -5,6 +5,12 @@
 //! batches are in memory whatever the corpus size. Each batch is analysed in parallel
 //! and its results are written in input order, so reports do not depend on the thread
 //! count. Rejects are written as they come and never stop the run.
+//!
+//! With the cache on, an input file whose bytes (and metadata) are unchanged since a
+//! cached run is not parsed at all: its rows, counts and partial aggregates come from
+//! the cache and are merged in its place. Files that changed are read and analysed
+//! article by article, reusing the cached analysis of every unchanged article, and
+//! the writer gathers what the file contributed into a new file entry.
 
 use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
@@ -14,15 +20,18 @@ use rayon::prelude::*;
 
 use crate::aggregate::{Aggregates, Period};
 use crate::analyze::{ArticleResult, analyze};
+use crate::cache::{ArticleEntry, Cache, FileEntry};
 use crate::cluster::ClusterParams;
 use crate::corpus::{Item, Limits, Manifest, Source, discover};
 use crate::error::{Error, Reject};
 use crate::lexicon::Lexicons;
+use crate::lock::OutputLock;
 use crate::progress::Progress;
 use crate::report::quotes::QuoteStage;
 use crate::report::run_json::{Counts, RunInfo, RunOptionsInfo, Timings};
 use crate::report::terms::TermCounts;
 use crate::report::{self, Encoded, Staging, Table, dictionary};
+use rustc_hash::FxHashSet;
 
 /// Articles per batch, and bytes of text per batch, whichever comes first.
 const BATCH_ITEMS: usize = 512;
@@ -43,10 +52,23 @@ pub struct RunOptions {
     pub cluster: ClusterParams,
     /// Also write the reports as one workbook, `slant.xlsx`.
     pub xlsx: bool,
+    /// Per-article result cache; `None` for a cold run (`--no-cache`).
+    pub cache_dir: Option<PathBuf>,
+    /// Keep a copy of the reports in `<out>/history/<timestamp>/`.
+    pub archive: bool,
 }
 
-/// One analysed input, ready for the writer: the encoded `articles.csv` row and what
-/// the aggregates need.
+/// What flows from the reader through the workers to the writer, in input order.
+enum Unit {
+    Item(Item),
+    /// The end of an input file that was read; with a key, its entry may be stored.
+    FileEnd(Option<u128>),
+    /// An unchanged input file, from the cache.
+    Cached(u128, Box<FileEntry>),
+}
+
+/// One unit processed, ready for the writer: for an article, the encoded `articles.csv`
+/// row and what the aggregates need.
 enum Done {
     Article {
         result: Box<ArticleResult>,
@@ -54,32 +76,72 @@ enum Done {
         quote_rows: Vec<report::quotes::QuoteRow>,
         bytes: u64,
         secs: f64,
+        key: Option<u128>,
+        /// Came from the cache rather than being analysed.
+        cached: bool,
     },
     Reject(Reject),
+    FileEnd(Option<u128>),
+    Cached(u128, Box<FileEntry>),
 }
 
-fn analyze_item(item: Item, lex: &Lexicons) -> Done {
+fn process(unit: Unit, lex: &Lexicons, cache: Option<&Cache>) -> Done {
+    match unit {
+        Unit::Item(item) => analyze_item(item, lex, cache),
+        Unit::FileEnd(k) => Done::FileEnd(k),
+        Unit::Cached(k, e) => Done::Cached(k, e),
+    }
+}
+
+fn analyze_item(item: Item, lex: &Lexicons, cache: Option<&Cache>) -> Done {
     match item {
         Item::Reject(r) => Done::Reject(r),
         Item::Article(a) => {
             let t = Instant::now();
-            match analyze(&a, lex) {
-                Ok(result) => {
-                    let row = report::articles::row(&result, a.line, lex).encode();
-                    let quote_rows = report::quotes::rows(&result);
-                    Done::Article {
-                        result: Box::new(result),
-                        row,
-                        quote_rows,
-                        bytes: a.text.len() as u64,
-                        secs: t.elapsed().as_secs_f64(),
+            let key = cache.map(|c| c.article_key(&a));
+            let found = match (cache, key) {
+                (Some(c), Some(k)) => c.article(k),
+                _ => None,
+            };
+            let cached = found.is_some();
+            let entry = match found {
+                Some(e) => e,
+                None => match analyze(&a, lex) {
+                    Ok(result) => {
+                        let e = ArticleEntry {
+                            row: report::articles::row(&result, a.line, lex).encode(),
+                            quote_rows: report::quotes::rows(&result),
+                            result,
+                        };
+                        if let (Some(c), Some(k)) = (cache, key) {
+                            // The rows hold the statement texts; the entry needs no copy.
+                            let mut stored = e.clone();
+                            stored
+                                .result
+                                .statements
+                                .iter_mut()
+                                .for_each(|s| s.text.clear());
+                            c.put(k, &stored);
+                        }
+                        e
                     }
-                }
-                Err(reason) => Done::Reject(Reject {
-                    path: a.path.clone(),
-                    line: a.line,
-                    reason,
-                }),
+                    Err(reason) => {
+                        return Done::Reject(Reject {
+                            path: a.path.clone(),
+                            line: a.line,
+                            reason,
+                        });
+                    }
+                },
+            };
+            Done::Article {
+                result: Box::new(entry.result),
+                row: entry.row,
+                quote_rows: entry.quote_rows,
+                bytes: a.text.len() as u64,
+                secs: t.elapsed().as_secs_f64(),
+                key,
+                cached,
             }
         }
     }
@@ -96,15 +158,27 @@ struct Sink<'p> {
     progress: &'p Progress,
     analyze_cpu: f64,
     write: f64,
+    /// Cache keys this run used, so unused entries can be dropped.
+    used: FxHashSet<u128>,
+    /// With the cache on: what the current input file has contributed so far.
+    partial: Option<FileEntry>,
+    /// An empty file entry, to start the next file from.
+    empty: Option<FileEntry>,
+    cache: Option<&'p Cache>,
 }
 
 impl Sink<'_> {
     fn reject(&mut self, r: &Reject) -> Result<(), Error> {
         self.counts.rejected += 1;
         let line = r.line.map(|l| format!(":{l}")).unwrap_or_default();
-        self.progress
-            .warn(&format!("{}{line}: {}", r.path, r.reason));
-        self.rejects.row(&report::rejects::row(r))
+        let message = format!("{}{line}: {}", r.path, r.reason);
+        self.progress.warn(&message);
+        let row = report::rejects::row(r).encode();
+        if let Some(p) = &mut self.partial {
+            p.reject_rows.push(row.clone());
+            p.reject_messages.push(message);
+        }
+        self.rejects.encoded(&row)
     }
 
     fn done(&mut self, d: Done) -> Result<(), Error> {
@@ -116,9 +190,15 @@ impl Sink<'_> {
                 quote_rows,
                 bytes,
                 secs,
+                key,
+                cached,
             } => {
+                if let Some(k) = key {
+                    self.used.insert(k);
+                }
                 let c = &mut self.counts;
                 c.articles += 1;
+                c.cached_articles += u64::from(cached);
                 c.bytes += bytes;
                 c.tokens += result.tokens;
                 c.sentences += result.sentences;
@@ -128,6 +208,56 @@ impl Sink<'_> {
                 self.quotes.add(&result, &quote_rows)?;
                 self.agg.add(&result);
                 self.articles.encoded(&row)?;
+                if let Some(p) = &mut self.partial {
+                    p.article_rows.extend_from_slice(row.bytes());
+                    p.article_count += 1;
+                    for (s, q) in result.statements.iter().zip(&quote_rows) {
+                        QuoteStage::record(&mut p.quote_records, &s.key, q);
+                    }
+                    p.bytes += bytes;
+                    p.tokens += result.tokens;
+                    p.sentences += result.sentences;
+                    p.chars_removed += result.chars_removed;
+                    p.terms.add(&result.outlet, &result.scores.term_hits);
+                    p.aggregates.add(&result);
+                    p.article_keys.extend(key);
+                }
+                self.progress.advance(bytes, self.counts.articles);
+                Ok(())
+            }
+            Done::FileEnd(key) => {
+                let finished = std::mem::replace(&mut self.partial, self.empty.clone());
+                if let (Some(k), Some(entry), Some(cache)) = (key, finished, self.cache) {
+                    cache.put(k, &entry);
+                    self.used.insert(k);
+                }
+                Ok(())
+            }
+            Done::Cached(key, e) => {
+                self.used.insert(key);
+                self.used.extend(e.article_keys.iter().copied());
+                let c = &mut self.counts;
+                c.articles += e.article_count;
+                c.cached_articles += e.article_count;
+                c.cached_files += 1;
+                c.bytes += e.bytes;
+                c.tokens += e.tokens;
+                c.sentences += e.sentences;
+                c.chars_removed += e.chars_removed;
+                c.rejected += e.reject_rows.len() as u64;
+                for m in &e.reject_messages {
+                    self.progress.warn(m);
+                }
+                for r in &e.reject_rows {
+                    self.rejects.encoded(r)?;
+                }
+                self.articles.append(&e.article_rows, e.article_count)?;
+                self.quotes.append(&e.quote_records)?;
+                self.terms.merge(&e.terms);
+                let FileEntry {
+                    aggregates, bytes, ..
+                } = *e;
+                self.agg.merge(aggregates);
                 self.progress.advance(bytes, self.counts.articles);
                 Ok(())
             }
@@ -187,7 +317,21 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     // Lexicon problems stop the run before any article is read or any report touched.
     let lex = Lexicons::load_dir(&opts.lexicons)?;
     let found = discover(&opts.data)?;
+    // Before staging: a second run must not touch the first one's staging folder.
+    let _lock = OutputLock::acquire(&opts.out)?;
     let staging = Staging::begin(&opts.out)?;
+    let cache = match &opts.cache_dir {
+        Some(dir) => Some(Cache::open(
+            dir,
+            &lex,
+            &format!(
+                "period={} max_article_bytes={}",
+                opts.period.as_str(),
+                opts.limits.max_article_bytes
+            ),
+        )?),
+        None => None,
+    };
     let t_discover = t0.elapsed().as_secs_f64();
 
     let threads = opts
@@ -237,30 +381,74 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         progress: &progress,
         analyze_cpu: 0.0,
         write: 0.0,
+        used: FxHashSet::default(),
+        partial: None,
+        empty: None,
+        cache: cache.as_ref(),
     };
+    if cache.is_some() {
+        sink.empty = Some(FileEntry {
+            article_rows: Vec::new(),
+            article_count: 0,
+            quote_records: Vec::new(),
+            reject_rows: Vec::new(),
+            reject_messages: Vec::new(),
+            bytes: 0,
+            tokens: 0,
+            sentences: 0,
+            chars_removed: 0,
+            terms: TermCounts::new(&lex),
+            aggregates: Aggregates::new(&lex, opts.period),
+            article_keys: Vec::new(),
+        });
+        sink.partial = sink.empty.clone();
+    }
     for r in &manifest_rejects {
         sink.reject(r)?;
     }
 
     // reader thread -> (batches) -> analysis on the pool -> (results) -> writer thread
     let sink = std::thread::scope(|scope| -> Result<Sink<'_>, Error> {
-        let (tx, rx) = sync_channel::<Vec<Item>>(2);
+        let (tx, rx) = sync_channel::<Vec<Unit>>(2);
         let (done_tx, done_rx) = sync_channel::<Vec<Done>>(2);
         let files = &found.files;
         let manifest = &manifest;
         let limits = opts.limits;
         let lex = &lex;
+        let cache = cache.as_ref();
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_ITEMS);
             let mut bytes = 0;
-            for item in Source::new(files, manifest, limits) {
-                bytes += item.bytes();
-                batch.push(item);
+            let mut push = |unit: Unit, size: usize, batch: &mut Vec<Unit>| -> bool {
+                bytes += size;
+                batch.push(unit);
                 if batch.len() >= BATCH_ITEMS || bytes >= BATCH_BYTES {
-                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                    bytes = 0;
+                    return tx.send(std::mem::take(batch)).is_ok();
+                }
+                true
+            };
+            for (i, f) in files.iter().enumerate() {
+                let key = cache.and_then(|c| c.file_key(f, manifest.get(&f.path)));
+                if let Some(entry) = cache.zip(key).and_then(|(c, k)| c.file(k)) {
+                    let size = entry.article_rows.len() + entry.quote_records.len();
+                    if !push(
+                        Unit::Cached(key.expect("hit"), Box::new(entry)),
+                        size,
+                        &mut batch,
+                    ) {
                         return;
                     }
-                    bytes = 0;
+                    continue;
+                }
+                for item in Source::new(&files[i..=i], manifest, limits) {
+                    let size = item.bytes();
+                    if !push(Unit::Item(item), size, &mut batch) {
+                        return;
+                    }
+                }
+                if cache.is_some() && !push(Unit::FileEnd(key), 0, &mut batch) {
+                    return;
                 }
             }
             if !batch.is_empty() {
@@ -282,7 +470,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             let done: Vec<Done> = pool.install(|| {
                 batch
                     .into_par_iter()
-                    .map(|item| analyze_item(item, lex))
+                    .map(|unit| process(unit, lex, cache))
                     .collect()
             });
             if done_tx.send(done).is_err() {
@@ -300,6 +488,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         mut agg,
         counts,
         analyze_cpu,
+        mut used,
         write,
         ..
     } = sink;
@@ -311,7 +500,13 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     rejects.finish()?;
     terms.write(staging.dir(), &lex)?;
     let t_finalize = Instant::now();
-    let clusters = report::finalize(staging.dir(), &lex, &mut agg, &opts.cluster)?;
+    let clusters = report::finalize(
+        staging.dir(),
+        &lex,
+        &mut agg,
+        &opts.cluster,
+        cache.as_ref().map(|c| (c, &mut used)),
+    )?;
     timings.finalize = t_finalize.elapsed().as_secs_f64();
     quotes.finish(staging.dir(), &lex, &agg)?;
     std::fs::write(staging.dir().join("README.md"), dictionary::render(&lex)).map_err(|e| {
@@ -345,6 +540,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             seed: opts.cluster.seed(),
             min_statements: opts.cluster.min_statements(),
             xlsx: opts.xlsx,
+            cache: opts.cache_dir.as_ref().map(|d| d.display().to_string()),
+            archive: opts.archive,
         },
         clusters,
         counts,
@@ -358,7 +555,14 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         exit_code: outcome.exit_code(),
     };
     report::run_json::write(staging.dir(), &info)?;
+    if opts.archive {
+        staging.archive(&started.format("%Y-%m-%dT%H-%M-%SZ").to_string())?;
+    }
     staging.commit()?;
+    // Only after the reports are in place: a failed run leaves the cache as it was.
+    if let Some(c) = cache {
+        c.commit(&used)?;
+    }
     Ok(outcome)
 }
 

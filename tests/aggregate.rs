@@ -312,7 +312,7 @@ fn analysed(dirs: &[PathBuf], lex: &Lexicons) -> Vec<ArticleResult> {
 
 fn finalized(mut agg: Aggregates, lex: &Lexicons) -> BTreeMap<String, String> {
     let d = tempfile::tempdir().unwrap();
-    slant::report::finalize(d.path(), lex, &mut agg, &ClusterParams::default()).unwrap();
+    slant::report::finalize(d.path(), lex, &mut agg, &ClusterParams::default(), None).unwrap();
     let mut files = BTreeMap::new();
     for e in std::fs::read_dir(d.path()).unwrap() {
         let p = e.unwrap().path();

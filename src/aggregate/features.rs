@@ -12,7 +12,7 @@ use crate::report::slug;
 use crate::score::Tally;
 
 /// One item to cluster: its id and its features in [`feature_names`] order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub id: String,
     /// Stored as `f32`: one vector per article is kept until the end of the run.

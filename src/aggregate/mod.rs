@@ -35,7 +35,7 @@ pub fn unfx(v: i64) -> f64 {
 }
 
 /// How dates are grouped into periods for `periods.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Period {
     /// ISO 8601 week, `2025-W03`.
     #[default]
@@ -87,7 +87,7 @@ impl Period {
 }
 
 /// Weighted stance on one axis, in fixed point.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AxisAcc {
     pub hits: u64,
     pub pos: i64,
@@ -126,7 +126,7 @@ fn merge_vec<T, U>(a: &mut [T], b: &[U], f: impl Fn(&mut T, &U)) {
 }
 
 /// Scores of a set of texts (statements, or articles' sentences) in fixed point.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScoreAcc {
     /// Sentences (or statements) with words.
     pub sentences: u64,
@@ -195,7 +195,7 @@ impl ScoreAcc {
 }
 
 /// Sentences mentioning one target.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TargetAcc {
     pub sentences: u64,
     pub sentiment_sum: i64,
@@ -203,7 +203,7 @@ pub struct TargetAcc {
 }
 
 /// The metrics of a group of articles (an outlet, or an outlet in one period).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub articles: u64,
     pub tokens: u64,
@@ -299,7 +299,7 @@ impl Metrics {
 }
 
 /// One speaker across the corpus.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpeakerAcc {
     /// Display forms and how often each was used.
     pub names: BTreeMap<String, u64>,
@@ -371,21 +371,21 @@ impl SpeakerAcc {
 }
 
 /// Who quotes whom: one outlet and one speaker.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PairAcc {
     pub quotes: u64,
     pub articles: u64,
 }
 
 /// Everything the reports need beyond the per-row files, for a whole run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Aggregates {
     pub period: Period,
     pub outlets: BTreeMap<String, Metrics>,
     /// (outlet, period label).
     pub periods: BTreeMap<(String, String), Metrics>,
-    /// (outlet, speaker key).
-    pub outlet_speakers: BTreeMap<(String, String), PairAcc>,
+    /// Outlet → speaker key → counts.
+    pub outlet_speakers: BTreeMap<String, BTreeMap<String, PairAcc>>,
     pub speakers: BTreeMap<String, SpeakerAcc>,
     /// Article feature vectors for clustering, kept sorted by id on merge.
     pub articles: Vec<Point>,
@@ -460,10 +460,14 @@ impl Aggregates {
             }
             acc.quotes += 1;
             acc.scores.add(&s.tally);
-            let pair = self
-                .outlet_speakers
-                .entry((a.outlet.clone(), s.key.clone()))
-                .or_default();
+            let pairs = match self.outlet_speakers.get_mut(&a.outlet) {
+                Some(p) => p,
+                None => self.outlet_speakers.entry(a.outlet.clone()).or_default(),
+            };
+            let pair = match pairs.get_mut(&s.key) {
+                Some(p) => p,
+                None => pairs.entry(s.key.clone()).or_default(),
+            };
             pair.quotes += 1;
             pair.articles += u64::from(first_here);
         }
@@ -488,10 +492,13 @@ impl Aggregates {
                 }
             }
         }
-        for (k, p) in o.outlet_speakers {
-            let x = self.outlet_speakers.entry(k).or_default();
-            x.quotes += p.quotes;
-            x.articles += p.articles;
+        for (outlet, pairs) in o.outlet_speakers {
+            let mine = self.outlet_speakers.entry(outlet).or_default();
+            for (k, p) in pairs {
+                let x = mine.entry(k).or_default();
+                x.quotes += p.quotes;
+                x.articles += p.articles;
+            }
         }
         for (k, s) in o.speakers {
             match self.speakers.get_mut(&k) {
@@ -501,8 +508,9 @@ impl Aggregates {
                 }
             }
         }
+        // Sorted once, in `finalize_order`: sorting here would make merging many
+        // small shards quadratic.
         self.articles.extend(o.articles);
-        self.articles.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// Sorts what depends on input order (article points, by id), so that a run and a
@@ -515,11 +523,7 @@ impl Aggregates {
     pub fn outlet_quotes(&self, outlet: &str) -> ([u64; Role::ALL.len()], u64, u64) {
         let mut by_role = [0u64; Role::ALL.len()];
         let (mut experts, mut officials) = (0, 0);
-        let from = (outlet.to_string(), String::new());
-        for ((o, key), p) in self.outlet_speakers.range(from..) {
-            if o != outlet {
-                break;
-            }
+        for (key, p) in self.outlet_speakers.get(outlet).into_iter().flatten() {
             let role = self.speakers.get(key).map_or(Role::Other, SpeakerAcc::role);
             by_role[role as usize] += p.quotes;
             experts += u64::from(role == Role::Expert);

@@ -48,7 +48,9 @@ impl Format {
 }
 
 /// Where an article's outlet came from (the `outlet_source` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum OutletSource {
     Manifest,
     Field,

@@ -29,7 +29,9 @@ use crate::text::{Sentence, Token, TokenKind, TokenStream, fold_diacritics};
 use spans::QuoteSpan;
 
 /// A speaker's role (see DESIGN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Role {
     Expert,
     Official,
@@ -66,7 +68,7 @@ impl Role {
 }
 
 /// How a statement is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QuoteKind {
     Direct,
     Indirect,

@@ -62,12 +62,12 @@ pub fn write(
     let mut t = Table::create(dir, FILE, COLUMNS)?;
     for c in done {
         for a in &c.assignments {
-            let id = match c.level {
+            let id = match c.level.as_str() {
                 "speaker" => names.get(&a.id).map_or(a.id.as_str(), String::as_str),
                 _ => a.id.as_str(),
             };
             let mut r = Row::new();
-            r.text(c.level)
+            r.text(&c.level)
                 .text(id)
                 .int(a.cluster as u64)
                 .float(a.distance, 4)
@@ -95,7 +95,7 @@ pub fn write(
             }
             for (j, (centroid, mean, diff)) in p.features.iter().enumerate() {
                 let mut r = Row::new();
-                r.text(c.level)
+                r.text(&c.level)
                     .int(p.cluster as u64)
                     .int(p.size as u64)
                     .text(&c.features[j])

@@ -229,10 +229,16 @@ pub struct Table {
 
 /// A row already encoded as one CSV record (CRLF-terminated), so that encoding can
 /// happen on worker threads and the writer only copies bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Encoded {
     bytes: Vec<u8>,
     width: usize,
+}
+
+impl Encoded {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 impl Row {
@@ -342,6 +348,12 @@ impl Table {
         );
         self.rows += 1;
         self.write_bytes(&row.bytes)
+    }
+
+    /// Writes `rows` records already encoded and concatenated (from the cache).
+    pub fn append(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
+        self.rows += rows;
+        self.write_bytes(bytes)
     }
 
     /// Writes one record given as consecutive byte pieces that together form a full
@@ -484,6 +496,7 @@ pub fn finalize(
     lex: &crate::lexicon::Lexicons,
     agg: &mut crate::aggregate::Aggregates,
     params: &crate::cluster::ClusterParams,
+    cache: Option<(&crate::cache::Cache, &mut rustc_hash::FxHashSet<u128>)>,
 ) -> Result<Vec<ClusterSummary>, Error> {
     use crate::aggregate::{feature_names, outlet_point, speaker_point};
     use crate::cluster::{Outcome, cluster};
@@ -509,9 +522,33 @@ pub fn finalize(
     let mut done = Vec::new();
     let mut summaries = Vec::new();
     let mut by_level: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
-    for (level, points) in levels {
+    let mut cache = cache;
+    for (level, mut points) in levels {
         let items = points.len();
-        match cluster(level, feature_names(lex, level), points, params) {
+        let features = feature_names(lex, level);
+        // Sorted here so that the cache key does not depend on input order.
+        points.sort_by(|a, b| a.id.cmp(&b.id));
+        let key = cache
+            .as_ref()
+            .map(|(c, _)| c.cluster_key(level, &features, &points, params));
+        let memo = cache
+            .as_ref()
+            .zip(key)
+            .and_then(|((c, _), k)| c.clustering(k));
+        let outcome = match memo {
+            Some(o) => o,
+            None => {
+                let o = cluster(level, features, points, params);
+                if let (Some((c, _)), Some(k)) = (&cache, key) {
+                    c.put(k, &o);
+                }
+                o
+            }
+        };
+        if let (Some((_, used)), Some(k)) = (&mut cache, key) {
+            used.insert(k);
+        }
+        match outcome {
             Outcome::Done(c) => {
                 summaries.push(ClusterSummary {
                     level: level.into(),

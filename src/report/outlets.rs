@@ -206,7 +206,11 @@ pub fn write(
     t.finish()?;
 
     let mut t = Table::create(dir, PAIRS_FILE, PAIRS_COLUMNS)?;
-    for ((outlet, key), p) in &agg.outlet_speakers {
+    for (outlet, key, p) in agg
+        .outlet_speakers
+        .iter()
+        .flat_map(|(o, m)| m.iter().map(move |(k, p)| (o, k, p)))
+    {
         let Some(s) = agg.speakers.get(key) else {
             continue;
         };

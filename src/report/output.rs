@@ -18,7 +18,7 @@ const OLD_MARK: &str = ".slant-old.";
 fn is_report_entry(name: &str) -> bool {
     name == "README.md"
         || name == "run.json"
-        || name == "history"
+        || name == HISTORY
         || name == ".gitkeep"
         || name == super::xlsx::FILE
         || name.ends_with(".csv")
@@ -89,6 +89,32 @@ impl Staging {
         &self.out
     }
 
+    /// Archives the staged reports: the history of the current output folder is
+    /// carried over (hard links, so nothing is copied and the old folder stays whole
+    /// until the swap), and this run's files are added under `history/<stamp>/`.
+    pub fn archive(&self, stamp: &str) -> Result<(), Error> {
+        let err = |p: &Path, e: std::io::Error| Error::Output {
+            path: p.to_path_buf(),
+            source: e,
+        };
+        let history = self.tmp.join(HISTORY);
+        let old = self.out.join(HISTORY);
+        if old.is_dir() {
+            link_tree(&old, &history).map_err(|e| err(&old, e))?;
+        }
+        let here = history.join(stamp);
+        std::fs::create_dir_all(&here).map_err(|e| err(&here, e))?;
+        for e in std::fs::read_dir(&self.tmp).map_err(|e| err(&self.tmp, e))? {
+            let e = e.map_err(|e| err(&self.tmp, e))?;
+            if e.file_type().is_ok_and(|t| t.is_file()) {
+                std::fs::hard_link(e.path(), here.join(e.file_name()))
+                    .or_else(|_| std::fs::copy(e.path(), here.join(e.file_name())).map(|_| ()))
+                    .map_err(|x| err(&e.path(), x))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Moves the staged reports into place.
     pub fn commit(mut self) -> Result<(), Error> {
         let err = |e: std::io::Error| Error::Output {
@@ -122,6 +148,25 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// The folder of archived runs inside the output folder.
+pub const HISTORY: &str = "history";
+
+/// Recreates the tree `from` under `to` with hard links (copies where links fail).
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            link_tree(&e.path(), &target)?;
+        } else {
+            std::fs::hard_link(e.path(), &target)
+                .or_else(|_| std::fs::copy(e.path(), &target).map(|_| ()))?;
+        }
+    }
+    Ok(())
 }
 
 fn with_mark(tmp: &Path, mark: &str) -> PathBuf {

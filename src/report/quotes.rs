@@ -116,7 +116,7 @@ pub fn speaker_columns(lex: &Lexicons) -> Vec<Column> {
 }
 
 /// A `quotes.csv` record encoded on a worker thread, missing only the role cell.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteRow {
     /// The record with the role cell left out; it goes at `split` (after `speaker`).
     bytes: Vec<u8>,
@@ -176,27 +176,29 @@ impl QuoteStage {
 
     /// Stages an article's statement rows ([`rows`] of the article).
     pub fn add(&mut self, a: &ArticleResult, rows: &[QuoteRow]) -> Result<(), Error> {
+        let mut buf = Vec::new();
         for (s, r) in a.statements.iter().zip(rows) {
-            self.stage(&s.key, r)?;
+            Self::record(&mut buf, &s.key, r);
         }
-        Ok(())
+        self.append(&buf)
     }
 
-    /// Staged record: key length, split and row length (u32 LE each), the speaker key,
-    /// then the row bytes.
-    fn stage(&mut self, key: &str, r: &QuoteRow) -> Result<(), Error> {
-        let mut head = [0u8; 12];
-        head[..4].copy_from_slice(&(key.len() as u32).to_le_bytes());
-        head[4..8].copy_from_slice(&(r.split as u32).to_le_bytes());
-        head[8..].copy_from_slice(&(r.bytes.len() as u32).to_le_bytes());
-        self.staged
-            .write_all(&head)
-            .and_then(|()| self.staged.write_all(key.as_bytes()))
-            .and_then(|()| self.staged.write_all(&r.bytes))
-            .map_err(|e| Error::Output {
-                path: self.staged_path.clone(),
-                source: e,
-            })
+    /// Appends one staged record to `out`: key length, split and row length (u32 LE
+    /// each), the speaker key, then the row bytes.
+    pub fn record(out: &mut Vec<u8>, key: &str, r: &QuoteRow) {
+        out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(r.split as u32).to_le_bytes());
+        out.extend_from_slice(&(r.bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(&r.bytes);
+    }
+
+    /// Stages records made by [`QuoteStage::record`] (from the cache).
+    pub fn append(&mut self, records: &[u8]) -> Result<(), Error> {
+        self.staged.write_all(records).map_err(|e| Error::Output {
+            path: self.staged_path.clone(),
+            source: e,
+        })
     }
 
     /// Writes the final `quotes.csv`, each row with its speaker's corpus role.

@@ -34,6 +34,9 @@ pub struct RunOptionsInfo {
     pub seed: u64,
     pub min_statements: u64,
     pub xlsx: bool,
+    /// The cache folder, or null for a cold run.
+    pub cache: Option<String>,
+    pub archive: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -48,6 +51,10 @@ pub struct Counts {
     pub chars_removed: u64,
     pub tokens: u64,
     pub sentences: u64,
+    /// Input files taken whole from the cache (unchanged since a cached run).
+    pub cached_files: u64,
+    /// Articles not analysed again: from cached files or cached article results.
+    pub cached_articles: u64,
 }
 
 /// Seconds spent per stage. `analyze_cpu` sums the time of all worker threads.

@@ -4,7 +4,7 @@
 //! [`TermCounts`] is a mergeable accumulator: integer counts per entry and the set of
 //! (entry, outlet) pairs seen.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::{Column, Row, Table, col};
 use crate::error::Error;
@@ -38,12 +38,12 @@ pub const COLUMNS: &[Column] = &[
     col("source", "File and line the entry comes from"),
 ];
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TermCounts {
     hits: Vec<u64>,
     articles: Vec<u64>,
     outlets: HashMap<String, u32>,
-    seen: BTreeSet<(u32, u32)>,
+    seen: rustc_hash::FxHashSet<(u32, u32)>,
 }
 
 impl TermCounts {
@@ -56,12 +56,47 @@ impl TermCounts {
     }
 
     pub fn add(&mut self, outlet: &str, term_hits: &[(u32, u32)]) {
-        let next = self.outlets.len() as u32;
-        let o = *self.outlets.entry(outlet.to_string()).or_insert(next);
+        let o = match self.outlets.get(outlet) {
+            Some(&o) => o,
+            None => {
+                let next = self.outlets.len() as u32;
+                self.outlets.insert(outlet.to_string(), next);
+                next
+            }
+        };
         for &(e, n) in term_hits {
             self.hits[e as usize] += u64::from(n);
             self.articles[e as usize] += 1;
             self.seen.insert((e, o));
+        }
+    }
+
+    /// Adds another run's (or file's) counts.
+    pub fn merge(&mut self, o: &TermCounts) {
+        for (a, b) in self.hits.iter_mut().zip(&o.hits) {
+            *a += b;
+        }
+        for (a, b) in self.articles.iter_mut().zip(&o.articles) {
+            *a += b;
+        }
+        let names: Vec<&str> = {
+            let mut v = vec![""; o.outlets.len()];
+            for (name, &i) in &o.outlets {
+                v[i as usize] = name;
+            }
+            v
+        };
+        for &(e, oi) in &o.seen {
+            let name = names[oi as usize];
+            let mine = match self.outlets.get(name) {
+                Some(&m) => m,
+                None => {
+                    let next = self.outlets.len() as u32;
+                    self.outlets.insert(name.to_string(), next);
+                    next
+                }
+            };
+            self.seen.insert((e, mine));
         }
     }
 

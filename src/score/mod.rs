@@ -26,7 +26,7 @@ const NEGATION_WINDOW: usize = 3;
 
 /// Weighted stance hits on one axis: positive and negative weight sums, as absolute
 /// values, after negation.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AxisTally {
     pub hits: u32,
     pub pos: f64,
@@ -61,7 +61,7 @@ impl AxisTally {
 }
 
 /// Sentences mentioning one target, with their sentiment and stance.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TargetTally {
     pub sentences: u32,
     pub sentiment_sum: f64,
@@ -69,7 +69,7 @@ pub struct TargetTally {
 }
 
 /// The scores of a span of text (an article, or later a quoted statement).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Sentences with at least one word.
     pub sentences: u32,
@@ -114,7 +114,7 @@ impl Tally {
 }
 
 /// Everything scored in one article.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleScores {
     pub tally: Tally,
     /// Per target, in [`Lexicons::categories`] order.
