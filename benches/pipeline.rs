@@ -8,6 +8,11 @@
 //! 2. `slant run` end to end (the release binary) on corpora of two sizes, with its
 //!    peak memory, to show memory stays flat as the corpus grows.
 //!
+//! 3. incremental reruns (`cargo bench --bench pipeline -- incremental` runs only
+//!    this): a 10,000-article corpus run cold, then rerun unchanged, with 1% new
+//!    articles (a new file, or appended to an existing one) and after a lexicon edit,
+//!    each checked byte-identical to a cold run of the same input.
+//!
 //! Sizes: `SLANT_BENCH_MB` (default 200) and a quarter of it. To profile by hand,
 //! `SLANT_BENCH_KEEP=DIR` writes the larger corpus to `DIR` and keeps it.
 
@@ -203,7 +208,7 @@ fn run_binary(data: &Path, out: &Path) -> (f64, String, i64) {
     let t = Instant::now();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_slant"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--data"])
+        .args(["run", "--no-cache", "--data"])
         .arg(data)
         .arg("--out")
         .arg(out)
@@ -229,8 +234,163 @@ fn run_binary(data: &Path, out: &Path) -> (f64, String, i64) {
     )
 }
 
+/// Writes `n` articles as one JSONL file, ids `{tag}-{i}`.
+fn write_articles(path: &Path, n: usize, tag: &str, rng: &mut Rng, paras: &[String]) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..n {
+        let text = article_text(rng, paras);
+        let rec = serde_json::json!({"id": format!("{tag}-{i}"), "outlet": format!("Outlet {}", i % 7), "date": format!("2025-01-{:02}", 1 + i % 28), "text": text});
+        writeln!(f, "{rec}").unwrap();
+    }
+}
+
+/// Runs `slant run` quietly; returns seconds.
+fn timed_run(data: &Path, lexicons: &Path, out: &Path, cache: Option<&Path>) -> f64 {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_slant"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--quiet", "--data"])
+        .arg(data)
+        .arg("--lexicons")
+        .arg(lexicons)
+        .arg("--out")
+        .arg(out);
+    match cache {
+        Some(d) => c.arg("--cache-dir").arg(d),
+        None => c.arg("--no-cache"),
+    };
+    let t = Instant::now();
+    let status = c.status().unwrap();
+    assert!(status.success(), "slant run failed");
+    t.elapsed().as_secs_f64()
+}
+
+fn same_reports(a: &Path, b: &Path) -> bool {
+    std::fs::read_dir(a).unwrap().all(|e| {
+        let p = e.unwrap().path();
+        p.file_name().unwrap() == "run.json"
+            || std::fs::read(&p).ok() == std::fs::read(b.join(p.file_name().unwrap())).ok()
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Cold run, warm reruns and the cache's speedups on a 10,000-article corpus.
+fn incremental(paras: &[String]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let lex = tmp.path().join("lexicons");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&lex).unwrap();
+    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, lex.join(p.file_name().unwrap())).unwrap();
+    }
+    let mut rng = Rng(0xC0FF_EE00_D15E_A5E5);
+    for f in 0..20 {
+        write_articles(
+            &data.join(format!("day-{f:03}.jsonl")),
+            500,
+            &format!("d{f}"),
+            &mut rng,
+            paras,
+        );
+    }
+    let out = tmp.path().join("reports");
+    let cold_dir = tmp.path().join("cold");
+    let check = |what: &str| {
+        timed_run(&data, &lex, &cold_dir, None);
+        assert!(
+            same_reports(&out, &cold_dir),
+            "{what}: warm reports differ from a cold run"
+        );
+    };
+    let cold = median(
+        (0..3)
+            .map(|_| timed_run(&data, &lex, &cold_dir, None))
+            .collect(),
+    );
+    let _ = std::fs::remove_dir_all(&cache);
+    let first = timed_run(&data, &lex, &out, Some(&cache));
+    let unchanged = median(
+        (0..5)
+            .map(|_| timed_run(&data, &lex, &out, Some(&cache)))
+            .collect(),
+    );
+    check("unchanged");
+    // 1% new articles as a new file, three nights in a row.
+    let mut new_file = Vec::new();
+    for night in 0..3 {
+        write_articles(
+            &data.join(format!("new-{night}.jsonl")),
+            100,
+            &format!("n{night}"),
+            &mut rng,
+            paras,
+        );
+        new_file.push(timed_run(&data, &lex, &out, Some(&cache)));
+    }
+    check("new files");
+    // 1% new articles appended to an existing file.
+    let mut appended = Vec::new();
+    for night in 0..3 {
+        let extra = tmp.path().join("extra.jsonl");
+        write_articles(&extra, 100, &format!("a{night}"), &mut rng, paras);
+        let target = data.join(format!("day-{night:03}.jsonl"));
+        let mut text = std::fs::read_to_string(&target).unwrap();
+        text.push_str(&std::fs::read_to_string(&extra).unwrap());
+        std::fs::write(&target, text).unwrap();
+        appended.push(timed_run(&data, &lex, &out, Some(&cache)));
+    }
+    check("appended");
+    // One lexicon line removed.
+    let stance = lex.join("stance.tsv");
+    let text = std::fs::read_to_string(&stance).unwrap();
+    let line = text
+        .lines()
+        .find(|l| !l.starts_with('#') && l.contains('\t'))
+        .unwrap()
+        .to_string();
+    std::fs::write(&stance, text.replacen(&format!("{line}\n"), "", 1)).unwrap();
+    let edited = timed_run(&data, &lex, &out, Some(&cache));
+    check("lexicon edit");
+    let new_file = median(new_file);
+    let appended = median(appended);
+    println!("\nIncremental reruns, 10,000 articles (20 JSONL files of 500), median times:");
+    println!("  cold run, no cache:                {cold:.3} s");
+    println!("  first run, filling the cache:      {first:.3} s");
+    println!(
+        "  rerun, nothing changed:            {unchanged:.3} s = {:.1}x faster than cold",
+        cold / unchanged
+    );
+    println!(
+        "  rerun, +1% articles in a new file: {new_file:.3} s = {:.1}x faster than cold",
+        cold / new_file
+    );
+    println!(
+        "  rerun, +1% appended to a file:     {appended:.3} s = {:.1}x faster than cold",
+        cold / appended
+    );
+    println!("  rerun after a lexicon edit:        {edited:.3} s (everything analysed again)");
+    println!("  every warm run's reports byte-identical to a cold run's: yes");
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    if std::env::args().any(|a| a == "incremental") {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let seeds = root.join("../shared/seeds");
+        let paras = if seeds.is_dir() {
+            paragraphs(seeds)
+        } else {
+            paragraphs(root.join("data"))
+        };
+        incremental(&paras);
         return;
     }
     let mb: usize = std::env::var("SLANT_BENCH_MB")
@@ -279,4 +439,5 @@ fn main() {
         println!("\nIn memory, seed news paragraphs:");
         text_stages(&news, mb.min(200));
     }
+    incremental(if news.is_empty() { &sents } else { &news });
 }

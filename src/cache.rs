@@ -60,9 +60,11 @@ pub struct ArticleEntry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileEntry {
     /// `articles.csv` records, concatenated.
+    #[serde(with = "serde_bytes")]
     pub article_rows: Vec<u8>,
     pub article_count: u64,
     /// Staged `quotes.csv` records (see `report::quotes::QuoteStage`).
+    #[serde(with = "serde_bytes")]
     pub quote_records: Vec<u8>,
     /// `rejects.csv` rows and the warnings shown for them.
     pub reject_rows: Vec<Encoded>,

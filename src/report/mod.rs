@@ -231,6 +231,7 @@ pub struct Table {
 /// happen on worker threads and the writer only copies bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Encoded {
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     width: usize,
 }

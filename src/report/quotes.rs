@@ -119,6 +119,7 @@ pub fn speaker_columns(lex: &Lexicons) -> Vec<Column> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteRow {
     /// The record with the role cell left out; it goes at `split` (after `speaker`).
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     split: usize,
 }
