@@ -65,6 +65,34 @@ pub enum Command {
     /// Work with lexicons.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Explain one article's scores: every lexicon match in context with the rules
+    /// that changed it, its statements and speakers, and its scores.
+    Explain {
+        /// An article file, or an article id from articles.csv (searched in --data).
+        article: String,
+        /// Where to look for the id [default: data]
+        #[arg(long, value_name = "PATH")]
+        data: Vec<PathBuf>,
+        /// Lexicon folder.
+        #[arg(long, value_name = "DIR", default_value = "lexicons")]
+        lexicons: PathBuf,
+        /// Write the matches as CSV to FILE instead of printing.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Compare two report folders: outlet, speaker and term-hit changes, largest first.
+    Diff {
+        /// The earlier reports folder.
+        old: PathBuf,
+        /// The later reports folder.
+        new: PathBuf,
+        /// Write every change as CSV to FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Changes shown per section of the summary.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        top: usize,
+    },
     /// Print the attributed statements of one article (.txt or .md), for checking.
     Quotes {
         /// The article file.
@@ -172,6 +200,9 @@ pub enum LexiconCommand {
         /// Lexicon folder.
         #[arg(value_name = "DIR", default_value = "lexicons")]
         dir: PathBuf,
+        /// Reports of an earlier run: entries its terms.csv shows unmatched are listed.
+        #[arg(long, value_name = "DIR", default_value = "reports")]
+        reports: PathBuf,
     },
 }
 
@@ -197,17 +228,52 @@ pub fn main() -> i32 {
             fixed: a.fixed,
             lexicons: a.lexicons,
         }),
+        Command::Explain {
+            article,
+            data,
+            lexicons,
+            csv,
+        } => {
+            let data = if data.is_empty() {
+                vec![PathBuf::from("data")]
+            } else {
+                data
+            };
+            let args = commands::explain::Args {
+                article,
+                data,
+                lexicons,
+                csv,
+            };
+            match commands::explain::run(args, &mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => report_error(&e),
+            }
+        }
+        Command::Diff { old, new, csv, top } => {
+            let args = commands::diff::Args { old, new, csv, top };
+            match commands::diff::run(args, &mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => report_error(&e),
+            }
+        }
         Command::Quotes { file, lexicons } => {
             commands::quotes::run(&file, &lexicons, &mut std::io::stdout())
         }
-        Command::Lexicon(LexiconCommand::Check { dir }) => {
-            commands::lexicon::check(&dir, &mut std::io::stdout())
+        Command::Lexicon(LexiconCommand::Check { dir, reports }) => {
+            commands::lexicon::check(&dir, &reports, &mut std::io::stdout())
         }
     }
 }
 
 /// Prints a fatal error and returns its exit code.
 pub fn report_error(e: &Error) -> i32 {
+    // `slant explain ... | head` closing the pipe is not an error.
+    if let Error::Io { source, .. } = e
+        && source.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        return EXIT_OK;
+    }
     eprintln!("slant: error: {e}");
     match e {
         Error::Usage(_) => EXIT_USAGE,

@@ -2,7 +2,9 @@
 //!
 //! Prints every problem as `file:line: what is wrong: how to fix` and exits 1 if there
 //! is any; otherwise prints a summary per kind and the warnings (shadowed and repeated
-//! entries) and exits 0.
+//! entries) and exits 0. With the reports of an earlier run (`--reports`, default
+//! `reports/`), it also lists the entries no article matched in that run, from its
+//! `terms.csv`: candidates for a typo, a wrong form or a term the corpus never uses.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,7 +12,43 @@ use std::path::Path;
 use crate::cli::{EXIT_FATAL, EXIT_OK};
 use crate::lexicon::{Kind, Lexicons};
 
-pub fn check(dir: &Path, out: &mut impl Write) -> i32 {
+/// Entries with zero hits in `reports/terms.csv`, as `source: lexicon/category/term`.
+pub fn unmatched(reports: &Path, lex: &Lexicons) -> Option<Vec<String>> {
+    let path = reports.join(crate::report::terms::FILE);
+    let mut r = csv::Reader::from_path(&path).ok()?;
+    let h = r.headers().ok()?.clone();
+    let at = |n: &str| h.iter().position(|c| c == n);
+    let (l, c, t, hits, src) = (
+        at("lexicon")?,
+        at("category")?,
+        at("term")?,
+        at("hits")?,
+        at("source")?,
+    );
+    // Only entries still in the lexicons: the run may predate an edit.
+    let current: std::collections::HashSet<(String, String, String)> = lex
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.kind.name().to_string(),
+                lex.category_of(e).to_string(),
+                e.term.clone(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for rec in r.records().filter_map(Result::ok) {
+        let get = |i: usize| crate::report::unguard(rec.get(i).unwrap_or("")).to_string();
+        let key = (get(l), get(c), get(t));
+        if get(hits) == "0" && current.contains(&key) {
+            out.push(format!("{}: {}/{}/{}", get(src), key.0, key.1, key.2));
+        }
+    }
+    Some(out)
+}
+
+pub fn check(dir: &Path, reports: &Path, out: &mut impl Write) -> i32 {
     match Lexicons::load_dir(dir) {
         Err(problems) => {
             eprintln!("{problems}");
@@ -53,6 +91,25 @@ pub fn check(dir: &Path, out: &mut impl Write) -> i32 {
                 let _ = writeln!(out, "{} note(s):", lex.warnings.len());
                 for w in &lex.warnings {
                     let _ = writeln!(out, "  {w}");
+                }
+            }
+            if let Some(zero) = unmatched(reports, &lex) {
+                if zero.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "every entry matched in the run in {}",
+                        reports.display()
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "warning: {} entries matched no article in the run in {} (typo, wrong form, or unused by this corpus):",
+                        zero.len(),
+                        reports.display()
+                    );
+                    for z in &zero {
+                        let _ = writeln!(out, "  {z}");
+                    }
                 }
             }
             EXIT_OK

@@ -449,6 +449,16 @@ pub fn negation_before(
     floor: usize,
     at: usize,
 ) -> Option<f64> {
+    negator_before(ts, info, floor, at).map(|(_, n)| n)
+}
+
+/// [`negation_before`] with the token that negates.
+pub fn negator_before(
+    ts: &TokenStream,
+    info: &[TokenInfo],
+    floor: usize,
+    at: usize,
+) -> Option<(usize, f64)> {
     let mut seen = 0;
     let mut i = at;
     while i > floor && seen < NEGATION_WINDOW {
@@ -459,13 +469,109 @@ pub fn negation_before(
         }
         seen += 1;
         if let Some(n) = info[i].negator() {
-            return Some(n);
+            return Some((i, n));
         }
         if ts.norm(t).contains("n't") {
-            return Some(vader::N_SCALAR);
+            return Some((i, vader::N_SCALAR));
         }
     }
     None
+}
+
+/// How VADER's rules changed one sentiment word of a sentence (for `slant explain`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordEffect {
+    /// Token index of the word.
+    pub token: usize,
+    /// Its lexicon valence.
+    pub base: f64,
+    /// Its valence after the rules, as it enters the sentence's compound score.
+    pub effective: f64,
+    /// The rule cues around it: negators and boosters in the three words before, a
+    /// contrast word in the sentence, emphasis by capitals.
+    pub rules: Vec<String>,
+}
+
+/// The sentiment words of the sentence `toks`, each with what the rules did to it.
+pub fn explain_sentiment(
+    text: &str,
+    ts: &TokenStream,
+    info: &[TokenInfo],
+    toks: Range<usize>,
+) -> Vec<WordEffect> {
+    let positions: Vec<usize> = toks
+        .clone()
+        .filter(|&i| !matches!(ts.tokens[i].kind, TokenKind::Punct | TokenKind::Clitic))
+        .collect();
+    let n = positions.len();
+    let caps = positions
+        .iter()
+        .filter(|&&i| is_upper(text, &ts.tokens[i]))
+        .count();
+    let is_cap_diff = caps > 0 && caps < n;
+    let contrast = positions
+        .iter()
+        .position(|&i| info[i].contrast().is_some())
+        .map(|k| (k, info[positions[k]].contrast().expect("found")));
+    let mut out = Vec::new();
+    for k in 0..n {
+        let Some(base) = info[positions[k]].valence() else {
+            continue;
+        };
+        let lo = k.saturating_sub(3);
+        let hi = (k + 2).min(n);
+        let words: Vec<Word<'_>> = positions[lo..hi]
+            .iter()
+            .map(|&p| {
+                let t = &ts.tokens[p];
+                let ti = info[p];
+                Word {
+                    lower: ts.norm(t),
+                    upper: is_upper(text, t),
+                    valence: ti.valence(),
+                    in_lexicon: ti.in_lexicon,
+                    booster: ti.booster(),
+                    negator: ti.negator(),
+                    contrast: ti.contrast(),
+                }
+            })
+            .collect();
+        let mut v = vader::word_valence(&words, k - lo, is_cap_diff);
+        let mut rules = Vec::new();
+        for &p in &positions[lo..k] {
+            let w = ts.norm(&ts.tokens[p]);
+            if let Some(sc) = info[p].negator() {
+                rules.push(format!("negated by \"{w}\" (x{sc})"));
+            } else if w.contains("n't") {
+                rules.push(format!("negated by \"{w}\" (x{})", vader::N_SCALAR));
+            }
+            if let Some(b) = info[p].booster()
+                && b != 0.0
+            {
+                rules.push(format!("boosted by \"{w}\" ({b:+})"));
+            }
+        }
+        if is_cap_diff && is_upper(text, &ts.tokens[positions[k]]) {
+            rules.push("emphasised in capitals".into());
+        }
+        if let Some((bi, after)) = contrast {
+            let w = ts.norm(&ts.tokens[positions[bi]]);
+            if k < bi {
+                v *= 2.0 - after;
+                rules.push(format!("before contrast \"{w}\" (x{})", 2.0 - after));
+            } else if k > bi {
+                v *= after;
+                rules.push(format!("after contrast \"{w}\" (x{after})"));
+            }
+        }
+        out.push(WordEffect {
+            token: positions[k],
+            base,
+            effective: v,
+            rules,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -513,6 +619,43 @@ mod tests {
         let d = Doc::prepare(&a).unwrap();
         let m = l.match_tokens(&d.tokens);
         score(&a.text, &d.tokens, &d.sentences, &m, l)
+    }
+
+    #[test]
+    fn explain_names_the_negation_and_contrast_rules() {
+        let l = lex();
+        let text = "Title\n\nThe talks were not good, but the mood was good.";
+        let a = Article {
+            id: String::new(),
+            path: String::new(),
+            line: None,
+            format: Format::Text,
+            text: text.into(),
+            meta: Meta::default(),
+            outlet_source: OutletSource::Unknown,
+        };
+        let d = Doc::prepare(&a).unwrap();
+        let m = l.match_tokens(&d.tokens);
+        let info = annotate(&d.tokens, &m, &l);
+        let body = d.sentences.last().unwrap().tokens();
+        let e = explain_sentiment(text, &d.tokens, &info, body);
+        let good = &e[0];
+        assert!(good.base > 0.0 && good.effective < 0.0, "{good:?}");
+        assert!(
+            good.rules
+                .iter()
+                .any(|r| r.starts_with("negated by \"not\"")),
+            "{good:?}"
+        );
+        assert!(
+            good.rules
+                .iter()
+                .any(|r| r.starts_with("before contrast \"but\""))
+        );
+        assert_eq!(e.len(), 2);
+        let great = &e[1];
+        assert!(great.effective > great.base, "{great:?}");
+        assert!(great.rules.iter().any(|r| r.starts_with("after contrast")));
     }
 
     #[test]
