@@ -81,13 +81,7 @@ pub struct FileEntry {
 
 /// The default cache folder for an output folder: `.slant-cache/<name>` beside it.
 pub fn default_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "reports".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (parent, name) = crate::report::output::beside(out);
     parent.join(".slant-cache").join(name)
 }
 

@@ -22,13 +22,7 @@ pub struct OutputLock {
 
 /// The lock file of an output folder.
 pub fn lock_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "reports".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (parent, name) = crate::report::output::beside(out);
     parent.join(format!(".{name}.lock"))
 }
 

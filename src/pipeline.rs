@@ -33,6 +33,10 @@ use crate::report::terms::TermCounts;
 use crate::report::{self, Encoded, Staging, Table, dictionary};
 use rustc_hash::FxHashSet;
 
+/// The most bytes of rows one file entry may hold in memory; a larger input file is
+/// cached article by article only, so memory stays flat whatever the file size.
+const FILE_ENTRY_MAX: usize = 64 << 20;
+
 /// Articles per batch, and bytes of text per batch, whichever comes first.
 const BATCH_ITEMS: usize = 512;
 const BATCH_BYTES: usize = 16 << 20;
@@ -221,6 +225,9 @@ impl Sink<'_> {
                     p.terms.add(&result.outlet, &result.scores.term_hits);
                     p.aggregates.add(&result);
                     p.article_keys.extend(key);
+                    if p.article_rows.len() + p.quote_records.len() > FILE_ENTRY_MAX {
+                        self.partial = None;
+                    }
                 }
                 self.progress.advance(bytes, self.counts.articles);
                 Ok(())

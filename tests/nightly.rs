@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{read, repo, slant};
+use common::{copy_dir, read, repo, slant};
 
 /// Every report file but run.json (which records times), by name.
 fn reports(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -21,19 +21,6 @@ fn reports(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 fn run(data: &Path, lexicons: &Path, out: &Path, cache: Option<&Path>) -> serde_json::Value {

@@ -3,17 +3,8 @@
 
 mod common;
 
-use std::path::Path;
 
-use common::{csv_rows, repo, seeds, slant};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-    }
-}
+use common::{copy_dir, csv_rows, repo, seeds, slant};
 
 fn stdout_of(args: &[&str]) -> String {
     let a = slant().args(args).assert().code(0);

@@ -179,16 +179,7 @@ pub const COLUMNS: &[Column] = &[
 pub fn run(args: Args, out: &mut impl Write) -> Result<(), Error> {
     let all = changes(&args.old, &args.new)?;
     if let Some(path) = &args.csv {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .ok_or_else(|| Error::Usage(format!("--csv {}: not a file name", path.display())))?
-            .to_string_lossy()
-            .into_owned();
-        let mut t = Table::create(&dir, &name, COLUMNS)?;
+        let mut t = Table::create_at(path, COLUMNS)?;
         for c in &all {
             let mut r = Row::new();
             r.text(c.level)

@@ -173,16 +173,7 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 fn write_csv(path: &Path, ms: &[Match]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::Usage(format!("--csv {}: not a file name", path.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let mut t = Table::create(&dir, &name, COLUMNS)?;
+    let mut t = Table::create_at(path, COLUMNS)?;
     for m in ms {
         let mut r = Row::new();
         r.int(m.sentence as u64)

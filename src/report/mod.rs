@@ -308,6 +308,15 @@ fn encode_into<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a [u8]>) {
 }
 
 impl Table {
+    /// Creates the CSV file `path` (a file the user named, as with `--csv FILE`).
+    pub fn create_at(path: &Path, columns: &[Column]) -> Result<Table, Error> {
+        let (dir, name) = output::beside(path);
+        if path.file_name().is_none() {
+            return Err(Error::Usage(format!("{}: not a file name", path.display())));
+        }
+        Table::create(&dir, &name, columns)
+    }
+
     /// Creates `dir/name` and writes the header row.
     pub fn create(dir: &Path, name: &str, columns: &[Column]) -> Result<Table, Error> {
         let path = dir.join(name);

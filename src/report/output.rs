@@ -56,15 +56,10 @@ impl Staging {
                 ))));
             }
         }
-        let name = out
-            .file_name()
-            .ok_or_else(|| err(std::io::Error::other("not a folder name")))?
-            .to_string_lossy()
-            .into_owned();
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        if out.file_name().is_none() {
+            return Err(err(std::io::Error::other("not a folder name")));
+        }
+        let (parent, name) = beside(out);
         std::fs::create_dir_all(&parent).map_err(err)?;
         remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
@@ -148,6 +143,19 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// The folder holding `path` (`.` for a bare name) and `path`'s own name: where the
+/// staging folder, the lock and the cache of an output folder go.
+pub fn beside(path: &Path) -> (PathBuf, String) {
+    let name = path
+        .file_name()
+        .map_or_else(|| "reports".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent, name)
 }
 
 /// The folder of archived runs inside the output folder.

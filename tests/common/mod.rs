@@ -86,3 +86,17 @@ pub fn assert_snapshot(name: &str, actual: &str) {
         "snapshot {name} differs; review and rerun with UPDATE_SNAPSHOTS=1 if intended.\n--- expected\n{expected}\n--- actual\n{actual}"
     );
 }
+
+/// Copies a folder tree (to edit lexicons or data in a test without touching the repo).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
