@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::{copy_dir, csv_rows, repo, seeds, slant};
 
 fn stdout_of(args: &[&str]) -> String {

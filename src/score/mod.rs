@@ -263,22 +263,27 @@ pub fn span_sentiment_with<'a>(
         let hi = (k + 2).min(n);
         scratch.words.clear();
         for &p in &scratch.positions[lo..hi] {
-            let t = &ts.tokens[p as usize];
-            let ti = info[p as usize];
-            scratch.words.push(Word {
-                lower: ts.norm(t),
-                upper: is_upper(text, t),
-                valence: ti.valence(),
-                in_lexicon: ti.in_lexicon,
-                booster: ti.booster(),
-                negator: ti.negator(),
-                contrast: ti.contrast(),
-            });
+            scratch.words.push(rule_word(text, ts, info, p as usize));
         }
         let v = vader::word_valence(&scratch.words, k - lo, is_cap_diff);
         scratch.values.push((k, v));
     }
     vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
+}
+
+/// Token `p` as VADER's rules see it.
+fn rule_word<'a>(text: &str, ts: &'a TokenStream, info: &[TokenInfo], p: usize) -> Word<'a> {
+    let t = &ts.tokens[p];
+    let ti = info[p];
+    Word {
+        lower: ts.norm(t),
+        upper: is_upper(text, t),
+        valence: ti.valence(),
+        in_lexicon: ti.in_lexicon,
+        booster: ti.booster(),
+        negator: ti.negator(),
+        contrast: ti.contrast(),
+    }
 }
 
 fn is_upper(text: &str, t: &Token) -> bool {
@@ -522,19 +527,7 @@ pub fn explain_sentiment(
         let hi = (k + 2).min(n);
         let words: Vec<Word<'_>> = positions[lo..hi]
             .iter()
-            .map(|&p| {
-                let t = &ts.tokens[p];
-                let ti = info[p];
-                Word {
-                    lower: ts.norm(t),
-                    upper: is_upper(text, t),
-                    valence: ti.valence(),
-                    in_lexicon: ti.in_lexicon,
-                    booster: ti.booster(),
-                    negator: ti.negator(),
-                    contrast: ti.contrast(),
-                }
-            })
+            .map(|&p| rule_word(text, ts, info, p))
             .collect();
         let mut v = vader::word_valence(&words, k - lo, is_cap_diff);
         let mut rules = Vec::new();
