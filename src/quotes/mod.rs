@@ -321,6 +321,7 @@ const NP_LOWER: &[&str] = &[
     "some",
     "many",
     "several",
+    "one",
     "two",
     "three",
     "a",
@@ -474,6 +475,17 @@ impl<'a> Ctx<'a> {
             .collect();
     }
 
+    /// The dot of an abbreviated title before a name ("Amb. Ellen Marsh", "Gen. Ito"),
+    /// not a full stop after a title word ("said an ambassador.").
+    fn is_abbrev_dot(&self, i: usize) -> bool {
+        i > 0
+            && self.norm(i) == "."
+            && self.title[i - 1]
+            && self.orig(i - 1).chars().count() <= 4
+            && i + 1 < self.ts.tokens.len()
+            && self.is_cap(i + 1)
+    }
+
     fn is_punct(&self, i: usize, set: &[&str]) -> bool {
         self.tok(i).kind == TokenKind::Punct && set.contains(&self.norm(i))
     }
@@ -505,7 +517,9 @@ pub fn extract(
     lex: &Lexicons,
 ) -> Vec<Statement> {
     let n = ts.tokens.len();
-    let has_quote_marks = text.bytes().any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3));
+    let has_quote_marks = text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3));
     if m.of(Kind::ReportingVerbs).is_empty() && !has_quote_marks && !text.contains(':') {
         return Vec::new();
     }
@@ -563,8 +577,23 @@ pub fn extract(
 
     // Transcript lines: "NAME (TITLE): text" or "Name: text".
     let mut transcript_paras = vec![false; paragraphs.len()];
+    // Speaker labels seen so far ("MODERATOR" → the name its first line gave).
+    let mut labels: Vec<(String, Range<usize>, Option<String>)> = Vec::new();
     for (pi, p) in paragraphs.iter().enumerate() {
-        if let Some(d) = transcript(&cx, p.clone(), paragraphs.get(pi + 1)) {
+        if let Some(mut d) = transcript(&cx, p.clone(), paragraphs.get(pi + 1)) {
+            let mut label = p.start..p.start;
+            while label.end < p.end && cx.is_name_token(label.end) {
+                label.end += 1;
+            }
+            let text = cx.span_text(label.clone()).to_lowercase();
+            if let Some(name) = d.np.name.clone().filter(|n| *n != label) {
+                labels.push((text, name, d.affiliation.clone()));
+            } else if let Some((_, name, aff)) = labels.iter().find(|(t, _, _)| *t == text) {
+                d.np.name = Some(name.clone());
+                if d.affiliation.is_none() {
+                    d.affiliation.clone_from(aff);
+                }
+            }
             transcript_paras[pi] = true;
             if d.toks.start >= paragraphs.get(pi + 1).map_or(usize::MAX, |x| x.start) {
                 transcript_paras[pi + 1] = true;
@@ -717,9 +746,22 @@ fn kind_of(cx: &Ctx<'_>, content: &Range<usize>) -> QuoteKind {
         .iter()
         .map(|q| q.end.min(b).saturating_sub(q.start.max(a)))
         .sum();
+    // Reported words before the first quotation mark ("the visit showed 'both …'")
+    // make it a mixed statement however long the quote.
+    let first_quote = cx
+        .quoted
+        .iter()
+        .filter(|q| q.end > a && q.start < b)
+        .map(|q| q.start)
+        .min()
+        .unwrap_or(b);
+    let lead = (content.clone())
+        .take_while(|&k| (cx.tok(k).end as usize) < first_quote)
+        .filter(|&k| cx.tok(k).is_wordlike())
+        .count();
     if inside == 0 {
         QuoteKind::Indirect
-    } else if inside * 10 >= (b - a) * 7 {
+    } else if inside * 10 >= (b - a) * 7 && lead < 2 {
         QuoteKind::Direct
     } else {
         QuoteKind::Mixed
@@ -801,15 +843,22 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
     let told = matches!(cx.norm(v), "told" | "tell" | "tells");
     if v > r.start && !told && (cx.is_punct(v - 1, &[",", "\"", "'", "”", "’"])) {
         let mut e = v_end;
-        while e < r.end
-            && !(cx.is_punct(e, &[",", ".", ";", "!", "?", ":"])
-                && !(cx.norm(e) == "." && e > 0 && cx.title[e - 1]))
+        while e < r.end && (!cx.is_punct(e, &[",", ".", ";", "!", "?", ":"]) || cx.is_abbrev_dot(e))
         {
             e += 1;
         }
+        // What may follow the speaker before the clause ends: where they are ("in
+        // Beijing", "at the embassy").
+        let only_place = |from: usize| {
+            from < e
+                && matches!(cx.norm(from), "in" | "from" | "at" | "based")
+                && (from + 1..e).all(|k| {
+                    cx.is_cap(k) || cx.place[k] || matches!(cx.norm(k), "the" | "of" | "-")
+                })
+        };
         if let Some(np) = np_forward(cx, v_end, e, r.end)
             && np.head != Head::Pronoun
-            && (np.end >= r.end || cx.tok(np.end).kind == TokenKind::Punct)
+            && (np.end >= r.end || cx.tok(np.end).kind == TokenKind::Punct || only_place(np.end))
         {
             let content = r.start..trim_back(cx, r.start, v);
             if cx.words(content.clone()) > 0 {
@@ -830,7 +879,7 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
         return Some((np, after_complements(cx, v_end, r.end)));
     }
     let mut np = subject_before(cx, r.start, v)?;
-    let after = after_complements(cx, v_end, r.end);
+    let after = without_source_tail(cx, after_complements(cx, v_end, r.end));
     // Words glued to the phrase ("Japanese farm minister Taku Eto") are part of the
     // speaker's description, not content.
     while np.start > r.start
@@ -870,6 +919,18 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
         after
     };
     Some((np, content))
+}
+
+/// Cuts a trailing ", according to a statement …": where the words were reported,
+/// not part of them.
+fn without_source_tail(cx: &Ctx<'_>, r: Range<usize>) -> Range<usize> {
+    let cut = (r.start + 1..r.end.saturating_sub(1)).find(|&k| {
+        cx.norm(k) == "according" && cx.norm(k + 1) == "to" && cx.is_punct(k - 1, &[","])
+    });
+    match cut {
+        Some(k) => r.start..trim_back(cx, r.start, k - 1),
+        None => r,
+    }
 }
 
 /// The content after a cue and its complements: an addressee after "told", "on
@@ -1115,9 +1176,7 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
                     || NP_LOWER.contains(&cx.norm(t))
             }
             TokenKind::Clitic => true,
-            TokenKind::Punct => {
-                cx.norm(t) == "-" || (cx.norm(t) == "." && t > s && cx.title[t - 1])
-            }
+            TokenKind::Punct => cx.norm(t) == "-" || (t > s && cx.is_abbrev_dot(t)),
             TokenKind::Cjk => false,
         };
         if !ok {
@@ -1147,6 +1206,17 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
         end -= 1;
     }
     let mut np = classify(cx, s, end)?;
+    // "said the US ambassador, Ellen Marsh": a body named in apposition.
+    if end < limit && cx.is_punct(end, &[","]) && np.head == Head::Body {
+        let mut k = end + 1;
+        while k < limit && k - end <= 5 && cx.is_name_token(k) {
+            k += 1;
+        }
+        let closed = k >= limit || cx.tok(k).kind == TokenKind::Punct;
+        if (2..=4).contains(&(k - end - 1)) && closed {
+            np.appos = Some(end + 1..k);
+        }
+    }
     // "according to Lü Chao, an expert at X,": an appositive right after.
     if end < limit && cx.is_punct(end, &[","]) && np.head == Head::Person {
         let mut k = end + 1;
@@ -1197,16 +1267,9 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
             head: Head::Group,
         });
     }
-    if ns < e && e - ns <= 4 && cx.words(ns..e) >= 1 {
-        return Some(Np {
-            start: s,
-            end: e,
-            name: Some(ns..e),
-            appos: None,
-            head: Head::Person,
-        });
-    }
-    // "Political scientist Naomi Ueda of Shirogane University": a name, then where from.
+    // "Political scientist Naomi Ueda of Shirogane University": a name, then where
+    // from. Checked before the trailing name, which would be the place ("Professor
+    // Kerry Brown of King's College London").
     if let Some(k) =
         (s + 1..e).find(|&k| matches!(cx.norm(k), "of" | "at" | "from") && cx.is_name_token(k - 1))
     {
@@ -1226,6 +1289,15 @@ fn classify(cx: &Ctx<'_>, s: usize, e: usize) -> Option<Np> {
                 head: Head::Person,
             });
         }
+    }
+    if ns < e && e - ns <= 4 && cx.words(ns..e) >= 1 {
+        return Some(Np {
+            start: s,
+            end: e,
+            name: Some(ns..e),
+            appos: None,
+            head: Head::Person,
+        });
     }
     if matches!(
         head_role,
@@ -1260,11 +1332,29 @@ fn transcript(cx: &Ctx<'_>, p: Range<usize>, next: Option<&Range<usize>>) -> Opt
     if cx.words(p.start..k) == 1 && cx.orig(p.start).len() <= 2 {
         return None; // "Q:" / "A:" are the interview's own marks
     }
-    let name = p.start..k;
+    let label = p.start..k;
+    let mut name = label.clone();
     let mut affiliation = None;
     if k < p.end && cx.norm(k) == "(" {
         let close = (k..p.end).find(|&j| cx.norm(j) == ")")?;
-        affiliation = Some(cx.span_text(k + 1..close).to_string());
+        // "MODERATOR (Jane Doe, Senior Fellow)": the parentheses name the person.
+        let mut n = k + 1;
+        while n < close && n - k <= 4 && cx.is_name_token(n) {
+            n += 1;
+        }
+        let generic =
+            cx.words(label.clone()) == 1 && cx.orig(label.start).chars().all(char::is_uppercase);
+        if generic && (2..=4).contains(&(n - k - 1)) && (n == close || cx.is_punct(n, &[","])) {
+            name = k + 1..n;
+            let rest = if n < close {
+                n + 1..close
+            } else {
+                close..close
+            };
+            affiliation = (!rest.is_empty()).then(|| cx.span_text(rest).to_string());
+        } else {
+            affiliation = Some(cx.span_text(k + 1..close).to_string());
+        }
         k = close + 1;
     }
     if k >= p.end || !cx.is_punct(k, &[":", "："]) {
@@ -1495,8 +1585,17 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
                     .filter(|&k| cx.tok(k).kind == TokenKind::Word)
                     .map(|k| fold_diacritics(cx.norm(k)))
                     .collect();
-                let title_text =
+                let mut title_text =
                     strip_det(cx.span_text(d.np.start..name_r.start).trim()).to_string();
+                // "Kerry Brown of King's College London": where from, after the name.
+                if name_r.end < d.np.end && matches!(cx.norm(name_r.end), "of" | "at" | "from") {
+                    let rest = cx.span_text(name_r.end..d.np.end);
+                    title_text = if title_text.is_empty() {
+                        rest.to_string()
+                    } else {
+                        format!("{title_text} {rest}")
+                    };
+                }
                 let mut affiliation = [
                     title_text.as_str(),
                     appos_text.as_str(),
@@ -1662,7 +1761,11 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
         let start = cx.tok(d.toks.start).start as usize;
         let end = cx.tok(d.toks.end - 1).end as usize;
         out.push(Statement {
-            speaker,
+            speaker: if named {
+                display_name(&speaker)
+            } else {
+                speaker
+            },
             key,
             role,
             role_known,
@@ -1688,6 +1791,30 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
         {
             s.role = r;
             s.role_known = true;
+        }
+    }
+    out
+}
+
+/// A name as it should be shown: transcripts write "SATO YOSHIHIDE", reports show
+/// "Sato Yoshihide"; names with any lowercase letter are kept as written.
+fn display_name(s: &str) -> String {
+    if s.chars().any(char::is_lowercase) || s.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if start {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = false;
+        } else {
+            out.push(c);
+            start = true;
         }
     }
     out

@@ -31,7 +31,7 @@ enum Family {
 fn opener(c: char) -> Option<Family> {
     match c {
         '“' | '"' | '„' | '＂' => Some(Family::Double),
-        '‘' => Some(Family::Single),
+        '‘' | '\'' => Some(Family::Single),
         '«' => Some(Family::Guillemet),
         '「' => Some(Family::Corner),
         '『' => Some(Family::WhiteCorner),
@@ -42,7 +42,7 @@ fn opener(c: char) -> Option<Family> {
 fn closes(f: Family, c: char) -> bool {
     match f {
         Family::Double => matches!(c, '”' | '"' | '“' | '＂'),
-        Family::Single => c == '’',
+        Family::Single => matches!(c, '’' | '\''),
         Family::Guillemet => c == '»',
         Family::Corner => c == '」',
         Family::WhiteCorner => c == '』',
@@ -53,10 +53,10 @@ fn closes(f: Family, c: char) -> bool {
 pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
     let s = &text[para.clone()];
     let base = para.start;
-    // Quotation marks are '"' or multi-byte marks led by 0xC2, 0xE2, 0xE3 or 0xEF.
+    // Quotation marks are '"', '\'' or multi-byte marks led by 0xC2, 0xE2, 0xE3 or 0xEF.
     if !s
         .bytes()
-        .any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+        .any(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
     {
         return Vec::new();
     }
@@ -102,6 +102,10 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
                     if !at_start || !next.is_some_and(char::is_alphanumeric) {
                         continue;
                     }
+                    // A straight mark before a digit is an elision ("the '90s").
+                    if c == '\'' && !next.is_some_and(char::is_alphabetic) {
+                        continue;
+                    }
                 }
                 if c == '”' {
                     continue;
@@ -110,7 +114,10 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<QuoteSpan> {
             }
         }
     }
-    if let Some((o, _, inner)) = open {
+    // A straight single mark left open was an apostrophe ("the '90s"), not a quote.
+    if let Some((o, f, inner)) = open
+        && !(f == Family::Single && s[o..].starts_with('\''))
+    {
         out.push(QuoteSpan {
             open: base + o,
             inner: base + inner..para.end,
@@ -155,6 +162,19 @@ mod tests {
             [("Bonjour".into(), true), ("こんにちは".into(), true)]
         );
         assert_eq!(inner("a “mixed pair\" here"), [("mixed pair".into(), true)]);
+    }
+
+    #[test]
+    fn straight_single_quotes_in_british_style() {
+        assert_eq!(
+            inner("'It is a reopening, not a reset,' said one envoy."),
+            [("It is a reopening, not a reset,".into(), true)]
+        );
+        assert_eq!(
+            inner("He said the visit showed 'both want calm'. Then King's men left."),
+            [("both want calm".into(), true)]
+        );
+        assert!(inner("Since the '90s, Japan's trade grew; officials' views differ.").is_empty());
     }
 
     #[test]

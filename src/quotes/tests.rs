@@ -276,3 +276,68 @@ fn according_to_a_surname_named_before() {
     );
     assert_eq!(got, [p("Laura Chen", "expert"), p("Laura Chen", "expert")]);
 }
+
+#[test]
+fn british_single_quotes_and_unnamed_diplomat_after_the_verb() {
+    let got = run(
+        "'It is a careful reopening, not a reset,' said one European envoy in Hanoi, who asked not to be named.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "one European envoy");
+    assert_eq!(got[0].1, "group");
+    assert_eq!(got[0].2, "direct");
+    assert_eq!(got[0].3, "It is a careful reopening, not a reset,");
+}
+
+#[test]
+fn name_of_institution_is_the_person_not_the_city() {
+    assert_eq!(
+        who("Professor Alan Marsh of St Anne's College Oxford said the summit mattered."),
+        [p("Alan Marsh", "expert")]
+    );
+}
+
+#[test]
+fn reported_words_before_a_partial_quote_make_it_mixed() {
+    let got = run(
+        "Ana Ruiz, an analyst at Kestrel Research, said the visit showed 'both sides want calm'.",
+    );
+    assert_eq!(got[0].2, "mixed", "{got:?}");
+}
+
+#[test]
+fn body_named_in_apposition_after_the_verb() {
+    assert_eq!(
+        who("\"The door is open,\" said the Canadian ambassador, Louise Tremblay."),
+        [p("Louise Tremblay", "official")]
+    );
+}
+
+#[test]
+fn full_stop_after_a_title_word_ends_the_speaker() {
+    assert_eq!(
+        who("\"We are watching closely,\" said a senior official."),
+        [p("senior official", "group")]
+    );
+}
+
+#[test]
+fn transcript_moderator_named_in_parentheses_keeps_the_name() {
+    let got = who(
+        "HOST (Mark Ellis, Fellow, Pacific Forum): Thank you both for joining us today.\n\nOKADA RYO (Lecturer, Tohoku University): Glad to be here and to talk.\n\nHOST: Let us begin with trade policy.",
+    );
+    assert_eq!(
+        got,
+        [
+            p("Mark Ellis", "expert"),
+            p("Okada Ryo", "expert"),
+            p("Mark Ellis", "expert")
+        ]
+    );
+}
+
+#[test]
+fn according_to_tail_is_not_part_of_the_statement() {
+    let got = run("Minister Ito Sho said Tokyo would wait, according to a ministry readout.");
+    assert_eq!(got[0].3, "Tokyo would wait", "{got:?}");
+}
