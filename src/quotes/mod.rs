@@ -1154,7 +1154,31 @@ fn np_backward(cx: &Ctx<'_>, floor: usize, e: usize) -> Option<Np> {
         }
         s -= 1;
     }
-    while s < e && matches!(cx.norm(s), "of" | "for" | "on" | "at" | "and" | "'s" | "-") {
+    // Connectives that open the sentence ("But Li Mingjiang, …") are not the speaker.
+    while s < e
+        && matches!(
+            cx.norm(s),
+            "of" | "for"
+                | "on"
+                | "at"
+                | "and"
+                | "'s"
+                | "-"
+                | "but"
+                | "yet"
+                | "so"
+                | "however"
+                | "meanwhile"
+                | "still"
+                | "also"
+                | "then"
+                | "now"
+                | "moreover"
+                | "furthermore"
+                | "additionally"
+                | "separately"
+        )
+    {
         s += 1;
     }
     if s >= e {

@@ -341,3 +341,20 @@ fn according_to_tail_is_not_part_of_the_statement() {
     let got = run("Minister Ito Sho said Tokyo would wait, according to a ministry readout.");
     assert_eq!(got[0].3, "Tokyo would wait", "{got:?}");
 }
+
+#[test]
+fn an_anonymous_source_is_a_group_never_a_person() {
+    assert_eq!(
+        who("A government source said the meeting would take place in May."),
+        [p("government source", "group")]
+    );
+}
+
+#[test]
+fn a_connective_opening_the_sentence_is_not_part_of_the_speaker() {
+    let got = run(
+        "But Mei Arai, an associate professor at Hokuto University, cautioned that \"little room remains\".",
+    );
+    assert_eq!(got[0].0, "Mei Arai");
+    assert_eq!(got[0].1, "expert");
+}
