@@ -849,12 +849,14 @@ fn said(cx: &Ctx<'_>, r: Range<usize>, v: usize, v_end: usize) -> Option<(Np, Ra
         }
         // What may follow the speaker before the clause ends: where they are ("in
         // Beijing", "at the embassy").
+        // Or where and when they said it ("at a press conference on Monday", "in a
+        // statement"): a preposition right after the speaker starts a complement.
         let only_place = |from: usize| {
             from < e
-                && matches!(cx.norm(from), "in" | "from" | "at" | "based")
-                && (from + 1..e).all(|k| {
-                    cx.is_cap(k) || cx.place[k] || matches!(cx.norm(k), "the" | "of" | "-")
-                })
+                && matches!(
+                    cx.norm(from),
+                    "in" | "from" | "at" | "based" | "on" | "during" | "while" | "when"
+                )
         };
         if let Some(np) = np_forward(cx, v_end, e, r.end)
             && np.head != Head::Pronoun
@@ -1748,14 +1750,9 @@ fn resolve(cx: &Ctx<'_>, drafts: Vec<Draft>, paragraphs: &[Range<usize>]) -> Vec
             }
             Head::Body => {
                 let phrase = strip_det(cx.span_text(d.np.start..d.np.end)).to_string();
+                // An unnamed spokesperson speaks for their body: never a person.
                 let role = match role_of(cx, d.np.start..d.np.end, None, None) {
                     Some(Role::Media) => Role::Media,
-                    Some(Role::Official)
-                        if cx.title.get(d.np.end - 1).copied().unwrap_or(false)
-                            || phrase.contains("spokes") =>
-                    {
-                        Role::Official
-                    }
                     _ => Role::Organization,
                 };
                 // "the ministry" after "the Chinese Defense Ministry".
