@@ -167,10 +167,7 @@ impl Cache {
     /// Opens (creating) the cache folder. `options` are the run options that shape
     /// file entries (aggregation period, size limit), as text.
     pub fn open(dir: &Path, lex: &Lexicons, options: &str) -> Result<Cache, Error> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Output {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut h = Xxh3::new();
         h.update(FORMAT.as_bytes());
         h.update(&program_fingerprint().to_le_bytes());
@@ -345,10 +342,7 @@ impl Cache {
             added,
             ..
         } = self;
-        let err = |e: std::io::Error| Error::Output {
-            path: dir.clone(),
-            source: e,
-        };
+        let err = |e: std::io::Error| Error::io(&dir, e);
         let mut w = writer.into_inner().expect("cache writer");
         if let Some(f) = w.file.take() {
             f.sync_data().map_err(err)?;

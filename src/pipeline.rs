@@ -327,18 +327,17 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     // Before staging: a second run must not touch the first one's staging folder.
     let _lock = OutputLock::acquire(&opts.out)?;
     let staging = Staging::begin(&opts.out)?;
-    let cache = match &opts.cache_dir {
-        Some(dir) => Some(Cache::open(
-            dir,
-            &lex,
-            &format!(
-                "period={} max_article_bytes={}",
-                opts.period.as_str(),
-                opts.limits.max_article_bytes
-            ),
-        )?),
-        None => None,
-    };
+    // The cache only speeds runs up: if it cannot be used, say so and run cold.
+    let cache = opts.cache_dir.as_ref().and_then(|dir| {
+        let options = format!(
+            "period={} max_article_bytes={}",
+            opts.period.as_str(),
+            opts.limits.max_article_bytes
+        );
+        Cache::open(dir, &lex, &options)
+            .map_err(|e| eprintln!("slant: warning: running without the cache: {e}"))
+            .ok()
+    });
     let t_discover = t0.elapsed().as_secs_f64();
 
     let threads = opts
@@ -567,8 +566,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     }
     staging.commit()?;
     // Only after the reports are in place: a failed run leaves the cache as it was.
-    if let Some(c) = cache {
-        c.commit(&used)?;
+    // The reports are written; a cache that cannot be saved only costs the next run.
+    if let Some(c) = cache
+        && let Err(e) = c.commit(&used)
+    {
+        eprintln!("slant: warning: the cache was not saved: {e}");
     }
     Ok(outcome)
 }

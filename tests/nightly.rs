@@ -254,3 +254,20 @@ fn archive_keeps_every_runs_reports_in_history() {
         assert!(r.join("run.json").is_file());
     }
 }
+
+#[test]
+fn an_unusable_cache_folder_is_a_warning_and_the_run_goes_on_cold() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let a = slant()
+        .args(["run", "--out"])
+        .arg(t.path().join("r"))
+        .arg("--cache-dir")
+        .arg(file.join("cache"))
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("warning: running without the cache"), "{err}");
+    assert!(t.path().join("r/articles.csv").is_file());
+}
