@@ -8,6 +8,7 @@
 //! 2. `slant run` end to end (the release binary) on corpora of two sizes, with its
 //!    peak memory, to show memory stays flat as the corpus grows.
 //!
+//! (`cargo bench --bench pipeline -- stages` runs only the in-memory stages.)
 //! 3. incremental reruns (`cargo bench --bench pipeline -- incremental` runs only
 //!    this): a 10,000-article corpus run cold, then rerun unchanged, with 1% new
 //!    articles (a new file, or appended to an existing one) and after a lexicon edit,
@@ -15,6 +16,10 @@
 //!
 //! Sizes: `SLANT_BENCH_MB` (default 200) and a quarter of it. To profile by hand,
 //! `SLANT_BENCH_KEEP=DIR` writes the larger corpus to `DIR` and keeps it.
+
+// The same allocator as the `slant` binary, so in-memory figures match what it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -380,6 +385,17 @@ fn incremental(paras: &[String]) {
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    if std::env::args().any(|a| a == "stages") {
+        let mb = std::env::var("SLANT_BENCH_MB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200);
+        text_stages(
+            &paragraphs(Path::new(env!("CARGO_MANIFEST_DIR")).join("data")),
+            mb,
+        );
         return;
     }
     if std::env::args().any(|a| a == "incremental") {
