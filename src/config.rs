@@ -67,10 +67,11 @@ pub struct Config {
 impl Config {
     /// Reads and checks a config file; relative paths become relative to its folder.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            line: 0,
-            message: format!("cannot read it ({e}): pass an existing file with --config"),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Usage(format!(
+                "config file {}: {e}: pass an existing file with --config",
+                path.display()
+            ))
         })?;
         Config::parse(&text, path)
     }
