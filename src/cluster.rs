@@ -21,7 +21,7 @@ use rand_xoshiro::rand_core::SeedableRng;
 use crate::aggregate::Point;
 
 /// The most items silhouettes are computed on when choosing k.
-pub const SILHOUETTE_SAMPLE: usize = 1000;
+pub const SILHOUETTE_SAMPLE: usize = 600;
 /// Largest k tried.
 pub const MAX_K: usize = 8;
 
@@ -233,8 +233,8 @@ fn kmeans(z: &Array2<f64>, k: usize, seed: u64) -> Option<(Vec<usize>, Array2<f6
     // Up to SILHOUETTE_SAMPLE rows: every call sees the sample, never the whole level.
     let data = DatasetBase::from(z.clone());
     let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-        .n_runs(3)
-        .max_n_iterations(300)
+        .n_runs(2)
+        .max_n_iterations(100)
         .tolerance(1e-6)
         .fit(&data)
         .ok()?;
