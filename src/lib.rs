@@ -4,13 +4,17 @@
 //!
 //! 1. [`corpus`]: discover input files, load articles (streaming), clean boilerplate;
 //! 2. [`text`]: normalize, tokenize and split sentences, keeping byte offsets;
-//! 3. [`analyze`]: the pure per-article function that the pipeline runs in parallel;
+//! 3. [`analyze`]: the pure per-article function that the pipeline runs in parallel
+//!    ([`lexicon`] compiles the lexicons it matches, [`score`] and [`quotes`] are its
+//!    scoring and attribution stages);
 //! 4. [`aggregate`]: mergeable integer accumulators per outlet, period and speaker;
 //! 5. [`cluster`]: KMeans and PCA of articles, speakers and outlets (linfa);
 //! 6. [`report`]: spreadsheet-safe CSV tables, `run.json`, atomic output folder;
 //!
-//! with [`pipeline`] wiring them for `slant run`, [`progress`] for terminal output and
-//! [`cli`] for the command line. [`error`] holds the typed errors.
+//! with [`pipeline`] wiring them for `slant run`, [`cache`] letting reruns skip what did
+//! not change, [`config`] reading `slant.toml`, [`lock`] keeping two runs off one
+//! output folder, [`progress`] for terminal output, and [`cli`] and [`commands`] for the
+//! command line. [`error`] holds the typed errors.
 
 pub mod aggregate;
 pub mod analyze;
