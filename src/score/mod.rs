@@ -446,7 +446,7 @@ pub fn span_tally(
     t
 }
 
-/// The scalar of the nearest negator among the [`NEGATION_WINDOW`] words before token
+/// The scalar of the nearest negator among the `NEGATION_WINDOW` (3) words before token
 /// `at` (not crossing `floor`, the sentence start).
 pub fn negation_before(
     ts: &TokenStream,
