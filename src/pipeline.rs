@@ -112,20 +112,19 @@ fn analyze_item(item: Item, lex: &Lexicons, cache: Option<&Cache>) -> Done {
                 Some(e) => e,
                 None => match analyze(&a, lex) {
                     Ok(result) => {
-                        let e = ArticleEntry {
+                        let mut e = ArticleEntry {
                             row: report::articles::row(&result, a.line, lex).encode(),
                             quote_rows: report::quotes::rows(&result),
                             result,
                         };
                         if let (Some(c), Some(k)) = (cache, key) {
-                            // The rows hold the statement texts; the entry needs no copy.
-                            let mut stored = e.clone();
-                            stored
-                                .result
+                            // The rows hold the statement texts and nothing after this
+                            // point reads them, so the entry (cached or not) drops them.
+                            e.result
                                 .statements
                                 .iter_mut()
                                 .for_each(|s| s.text.clear());
-                            c.put(k, &stored);
+                            c.put(k, &e);
                         }
                         e
                     }
