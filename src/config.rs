@@ -86,7 +86,11 @@ impl Config {
                 line,
                 message: format!(
                     "{}; the keys are data, out, lexicons, period, threads, max_article_bytes, xlsx, archive, cache, cache_dir and [cluster] k, seed, min_statements",
-                    e.message().trim()
+                    if e.message().contains("enum Paths") {
+                        "data must be a path (data = \"archive\") or a list of paths (data = [\"a\", \"b\"])"
+                    } else {
+                        e.message().trim()
+                    }
                 ),
             }
         })?;
@@ -151,6 +155,13 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.starts_with("slant.toml:3: "), "{msg}");
         assert!(msg.contains("threds"), "{msg}");
+    }
+
+    #[test]
+    fn data_of_the_wrong_type_says_what_it_should_be() {
+        let e = Config::parse("out = \"r\"\ndata = 5\n", Path::new("c.toml")).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("c.toml:2: data must be a path"), "{msg}");
     }
 
     #[test]

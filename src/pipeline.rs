@@ -120,10 +120,7 @@ fn analyze_item(item: Item, lex: &Lexicons, cache: Option<&Cache>) -> Done {
                         if let (Some(c), Some(k)) = (cache, key) {
                             // The rows hold the statement texts and nothing after this
                             // point reads them, so the entry (cached or not) drops them.
-                            e.result
-                                .statements
-                                .iter_mut()
-                                .for_each(|s| s.text.clear());
+                            e.result.statements.iter_mut().for_each(|s| s.text.clear());
                             c.put(k, &e);
                         }
                         e
