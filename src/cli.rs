@@ -33,10 +33,12 @@ Reports (in --out, default reports/):
   rejects.csv    inputs that were skipped: path, line, reason
   run.json       what the run read and found, options, timings
   README.md      data dictionary of every column
+  slant.xlsx     with --xlsx: every CSV above as a sheet
 
 Exit status:
   0  all inputs analysed
-  1  fatal error (no input found, output not writable, bad lexicon); reports untouched
+  1  fatal error (no input found, output not writable or in use by another run,
+     bad lexicon or slant.toml); reports untouched
   2  usage error (unknown flag, bad value)
   3  finished, but some inputs were rejected (see rejects.csv)";
 
