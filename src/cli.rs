@@ -205,6 +205,9 @@ pub enum LexiconCommand {
         /// Reports of an earlier run: entries its terms.csv shows unmatched are listed.
         #[arg(long, value_name = "DIR", default_value = "reports")]
         reports: PathBuf,
+        /// List every unmatched entry (default: the first 40).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -262,8 +265,8 @@ pub fn main() -> i32 {
         Command::Quotes { file, lexicons } => {
             commands::quotes::run(&file, &lexicons, &mut std::io::stdout())
         }
-        Command::Lexicon(LexiconCommand::Check { dir, reports }) => {
-            commands::lexicon::check(&dir, &reports, &mut std::io::stdout())
+        Command::Lexicon(LexiconCommand::Check { dir, reports, all }) => {
+            commands::lexicon::check(&dir, &reports, all, &mut std::io::stdout())
         }
     }
 }

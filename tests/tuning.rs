@@ -122,12 +122,22 @@ fn lexicon_check_lists_entries_the_last_run_never_matched() {
         .arg(d.path().join("r"))
         .assert()
         .code(0);
-    let out = stdout_of(&[
+    let reports = d.path().join("r");
+    let short = stdout_of(&[
         "lexicon",
         "check",
         "lexicons",
         "--reports",
-        d.path().join("r").to_str().unwrap(),
+        reports.to_str().unwrap(),
+    ]);
+    assert!(short.contains("more (--all lists them"), "{short}");
+    let out = stdout_of(&[
+        "lexicon",
+        "check",
+        "lexicons",
+        "--all",
+        "--reports",
+        reports.to_str().unwrap(),
     ]);
     assert!(
         out.contains("entries matched no article in the run"),

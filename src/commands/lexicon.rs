@@ -48,7 +48,10 @@ pub fn unmatched(reports: &Path, lex: &Lexicons) -> Option<Vec<String>> {
     Some(out)
 }
 
-pub fn check(dir: &Path, reports: &Path, out: &mut impl Write) -> i32 {
+/// How many never-matched entries `check` lists unless asked for all.
+const UNMATCHED_SHOWN: usize = 40;
+
+pub fn check(dir: &Path, reports: &Path, all: bool, out: &mut impl Write) -> i32 {
     match Lexicons::load_dir(dir) {
         Err(problems) => {
             eprintln!("{problems}");
@@ -107,8 +110,20 @@ pub fn check(dir: &Path, reports: &Path, out: &mut impl Write) -> i32 {
                         zero.len(),
                         reports.display()
                     );
-                    for z in &zero {
+                    let shown = if all {
+                        zero.len()
+                    } else {
+                        zero.len().min(UNMATCHED_SHOWN)
+                    };
+                    for z in &zero[..shown] {
                         let _ = writeln!(out, "  {z}");
+                    }
+                    if shown < zero.len() {
+                        let _ = writeln!(
+                            out,
+                            "  … and {} more (--all lists them; terms.csv has them with hits 0)",
+                            zero.len() - shown
+                        );
                     }
                 }
             }
