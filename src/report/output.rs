@@ -97,7 +97,14 @@ impl Staging {
         if old.is_dir() {
             link_tree(&old, &history).map_err(|e| err(&old, e))?;
         }
-        let here = history.join(stamp);
+        // Two runs within one second get "-2", "-3" …: an archived run is never
+        // written over (its files are hard links shared with the previous folder).
+        let mut here = history.join(stamp);
+        let mut n = 2;
+        while here.exists() {
+            here = history.join(format!("{stamp}-{n}"));
+            n += 1;
+        }
         std::fs::create_dir_all(&here).map_err(|e| err(&here, e))?;
         for e in std::fs::read_dir(&self.tmp).map_err(|e| err(&self.tmp, e))? {
             let e = e.map_err(|e| err(&self.tmp, e))?;
