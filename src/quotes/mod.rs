@@ -1191,6 +1191,16 @@ fn np_backward(cx: &Ctx<'_>, floor: usize, e: usize) -> Option<Np> {
 
 /// The phrase starting at `s` up to `e` (for "said S", "according to S").
 fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
+    // Lowercase modifiers count when a role word follows within three words ("a
+    // senior presidential official", "a veteran diplomatic source").
+    // Only before anything capitalized: after a name, "at a press conference" is not
+    // part of the speaker.
+    let role_ahead = |t: usize| {
+        (s..t).all(|k| !cx.is_cap(k))
+            && (t + 1..(t + 4).min(e))
+                .take_while(|&k| cx.tok(k).kind == TokenKind::Word)
+                .any(|k| cx.role[k].is_some())
+    };
     let mut end = s;
     while end < e && end - s < 14 {
         let t = end;
@@ -1200,6 +1210,7 @@ fn np_forward(cx: &Ctx<'_>, s: usize, e: usize, limit: usize) -> Option<Np> {
                     || cx.title[t]
                     || cx.role[t].is_some()
                     || NP_LOWER.contains(&cx.norm(t))
+                    || role_ahead(t)
             }
             TokenKind::Clitic => true,
             TokenKind::Punct => cx.norm(t) == "-" || (t > s && cx.is_abbrev_dot(t)),

@@ -358,3 +358,14 @@ fn a_connective_opening_the_sentence_is_not_part_of_the_speaker() {
     assert_eq!(got[0].0, "Mei Arai");
     assert_eq!(got[0].1, "expert");
 }
+
+#[test]
+fn according_to_an_unnamed_official_with_lowercase_modifiers() {
+    let got = run(
+        "According to a senior cabinet official who spoke on condition of anonymity, Manila has proposed dates in May.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "senior cabinet official");
+    assert_eq!(got[0].1, "group");
+    assert_eq!(got[0].3, "Manila has proposed dates in May");
+}
