@@ -149,9 +149,8 @@ pub struct Cache {
     new_pack: String,
     writer: Mutex<Writer>,
     added: Mutex<Vec<(u128, Slot)>>,
-    pub hits: AtomicU64,
-    pub misses: AtomicU64,
-    pub write_errors: AtomicU64,
+    /// Entries that could not be written (the run goes on; the next one redoes them).
+    write_errors: AtomicU64,
 }
 
 impl std::fmt::Debug for Cache {
@@ -197,8 +196,6 @@ impl Cache {
             new_pack,
             writer: Mutex::new(Writer { file: None, len: 0 }),
             added: Mutex::new(Vec::new()),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
             write_errors: AtomicU64::new(0),
         })
     }
@@ -256,14 +253,8 @@ impl Cache {
     }
 
     fn get<T: for<'de> Deserialize<'de>>(&self, key: u128) -> Option<T> {
-        let found = self
-            .read(key)
-            .and_then(|b| postcard::from_bytes::<T>(&b).ok());
-        match &found {
-            Some(_) => self.hits.fetch_add(1, Ordering::Relaxed),
-            None => self.misses.fetch_add(1, Ordering::Relaxed),
-        };
-        found
+        self.read(key)
+            .and_then(|b| postcard::from_bytes::<T>(&b).ok())
     }
 
     /// The key of a clustering: the level, its features, every point and the params.
@@ -332,6 +323,13 @@ impl Cache {
     /// After a successful run: keeps the entries in `used` (and all new ones), drops
     /// the rest, compacts packs that are mostly dead, and writes the new index.
     pub fn commit(self, used: &FxHashSet<u128>) -> Result<(), Error> {
+        let failed = self.write_errors.load(Ordering::Relaxed);
+        if failed > 0 {
+            eprintln!(
+                "slant: warning: {failed} cache entries could not be written to {}; the next run analyses them again",
+                self.dir.display()
+            );
+        }
         let Cache {
             dir,
             packs,

@@ -205,15 +205,14 @@ impl Sink<'_> {
                 c.chars_removed += result.chars_removed;
                 self.analyze_cpu += secs;
                 self.terms.add(&result.outlet, &result.scores.term_hits);
-                self.quotes.add(&result, &quote_rows)?;
+                let quote_records = QuoteStage::records(&result, &quote_rows);
+                self.quotes.append(&quote_records)?;
                 self.agg.add(&result);
                 self.articles.encoded(&row)?;
                 if let Some(p) = &mut self.partial {
                     p.article_rows.extend_from_slice(row.bytes());
                     p.article_count += 1;
-                    for (s, q) in result.statements.iter().zip(&quote_rows) {
-                        QuoteStage::record(&mut p.quote_records, &s.key, q);
-                    }
+                    p.quote_records.extend_from_slice(&quote_records);
                     p.bytes += bytes;
                     p.tokens += result.tokens;
                     p.sentences += result.sentences;

@@ -65,15 +65,7 @@ pub fn slug(s: &str) -> String {
     out.trim_matches('_').to_string()
 }
 
-/// Prefixes text that a spreadsheet would read as a formula.
-pub fn guard(s: &str) -> Cow<'_, str> {
-    if needs_guard(s) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
+/// Whether a spreadsheet would read the text as a formula (it then gets a `'`).
 fn needs_guard(s: &str) -> bool {
     matches!(
         s.as_bytes().first(),

@@ -175,18 +175,19 @@ impl QuoteStage {
         })
     }
 
-    /// Stages an article's statement rows ([`rows`] of the article).
-    pub fn add(&mut self, a: &ArticleResult, rows: &[QuoteRow]) -> Result<(), Error> {
+    /// The staged records of an article's statement rows ([`rows`] of the article),
+    /// for [`QuoteStage::append`] (and, with the cache on, the file's cache entry).
+    pub fn records(a: &ArticleResult, rows: &[QuoteRow]) -> Vec<u8> {
         let mut buf = Vec::new();
         for (s, r) in a.statements.iter().zip(rows) {
             Self::record(&mut buf, &s.key, r);
         }
-        self.append(&buf)
+        buf
     }
 
     /// Appends one staged record to `out`: key length, split and row length (u32 LE
     /// each), the speaker key, then the row bytes.
-    pub fn record(out: &mut Vec<u8>, key: &str, r: &QuoteRow) {
+    fn record(out: &mut Vec<u8>, key: &str, r: &QuoteRow) {
         out.extend_from_slice(&(key.len() as u32).to_le_bytes());
         out.extend_from_slice(&(r.split as u32).to_le_bytes());
         out.extend_from_slice(&(r.bytes.len() as u32).to_le_bytes());
@@ -194,7 +195,7 @@ impl QuoteStage {
         out.extend_from_slice(&r.bytes);
     }
 
-    /// Stages records made by [`QuoteStage::record`] (from the cache).
+    /// Stages records made by [`QuoteStage::records`] (now or in a cached run).
     pub fn append(&mut self, records: &[u8]) -> Result<(), Error> {
         self.staged.write_all(records).map_err(|e| Error::Output {
             path: self.staged_path.clone(),
