@@ -40,53 +40,124 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 struct Pattern {
     entries: Vec<u32>,
+    /// The kind index of each of `entries`, so that matching never reads `Entry`.
+    entry_kinds: Vec<u8>,
     /// Normalized words; the last is a prefix when `wildcard`.
     words: Vec<Box<str>>,
+    /// `words` packed as integers where short enough (see [`pack`]), for the
+    /// comparison of the words after the first.
+    packed: Vec<Option<Key>>,
     tokens: u32,
     wildcard: bool,
     bytes: u32,
     kinds: u16,
 }
 
-/// What a normalized word can start: an index into `Lexicons::first_lists` and the
-/// single-word wildcard patterns it matches (a range of the memo's `wild` list).
+/// What a normalized word can start: a range of the memo's `cands`, every pattern
+/// that starts with the word or whose wildcard prefix the word extends, in match
+/// priority order. Most words start nothing (`len` 0).
 #[derive(Debug, Clone, Copy)]
 struct WordInfo {
-    first: u32,
-    wild_start: u32,
-    wild_len: u32,
+    start: u32,
+    len: u32,
 }
 
-const NONE: u32 = u32::MAX;
+const NOTHING: WordInfo = WordInfo { start: 0, len: 0 };
+
+/// A pattern as the matching loop needs it, in one flat record: following the
+/// pattern's vectors for every candidate cost more than the lookup itself.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    /// The second word packed, compared with the next token when `has_second`.
+    second: Key,
+    pattern: u32,
+    tokens: u32,
+    /// The entry, when `n_entries` is 1; else the start of its entries in
+    /// `Lexicons::cand_entries`.
+    entry: u32,
+    n_entries: u16,
+    kinds: u16,
+    /// The kind index of the single entry.
+    kind: u8,
+    has_second: bool,
+    /// Words remain to compare after the second ([`Lexicons::continues`]).
+    needs_rest: bool,
+}
+
 /// Words a thread remembers before starting afresh.
 const MEMO_CAP: usize = 1 << 20;
 
 #[derive(Default)]
 struct Memo {
     lexicons: u64,
-    /// Words of up to eight bytes, packed into an integer (most news tokens): an
-    /// integer key hashes and compares far faster than a string.
-    short: FxHashMap<u64, WordInfo>,
+    /// Words of up to fifteen bytes, packed into integers (nearly all news tokens):
+    /// an integer key hashes and compares far faster than a string.
+    short: FxHashMap<Key, WordInfo>,
     words: FxHashMap<Box<str>, WordInfo>,
-    wild: Vec<u32>,
+    /// The candidates of remembered words (ranges named by `WordInfo`).
+    cands: Vec<Cand>,
     /// A small direct-mapped cache in front of `short`: news vocabulary is Zipfian,
     /// and one multiply and one compare beat a hash-table probe.
-    recent: Vec<(u64, WordInfo)>,
+    recent: Vec<(Key, WordInfo)>,
 }
 
-const RECENT_BITS: u32 = 13;
+const RECENT_BITS: u32 = 11;
 
-/// A word of 1 to 8 bytes as an integer (bytes plus length, so no two words collide).
+/// A word of 1 to 15 bytes as two integers: its bytes, zero-padded, with the length
+/// in the top byte (so no two words collide). Nearly every news word fits.
+type Key = (u64, u64);
+
 #[inline]
-fn pack(word: &str) -> Option<u64> {
+fn pack(word: &str) -> Option<Key> {
     let b = word.as_bytes();
-    if b.is_empty() || b.len() > 7 {
+    if b.is_empty() || b.len() > 15 {
         return None;
     }
-    let mut buf = [0u8; 8];
+    let mut buf = [0u8; 16];
     buf[..b.len()].copy_from_slice(b);
-    buf[7] = b.len() as u8;
-    Some(u64::from_le_bytes(buf))
+    buf[15] = b.len() as u8;
+    let (lo, hi) = buf.split_at(8);
+    Some((
+        u64::from_le_bytes(lo.try_into().expect("eight bytes")),
+        u64::from_le_bytes(hi.try_into().expect("eight bytes")),
+    ))
+}
+
+/// The low `n` (0..=8) bytes of `v`.
+#[inline]
+fn low_bytes(v: u64, n: usize) -> u64 {
+    if n >= 8 {
+        v
+    } else {
+        v & ((1u64 << (n * 8)) - 1)
+    }
+}
+
+/// [`pack`] of `buf[start..end]`, with wide unaligned loads where sixteen bytes are
+/// available: a byte-wise copy followed by a wide load stalls on store forwarding,
+/// and this runs once per token.
+#[inline]
+fn pack_at(buf: &[u8], start: usize, end: usize) -> Option<Key> {
+    let len = end - start;
+    if len == 0 || len > 15 {
+        return None;
+    }
+    match buf.get(start..start + 16) {
+        Some(b) => {
+            let lo = u64::from_le_bytes(b[..8].try_into().expect("eight bytes"));
+            let hi = u64::from_le_bytes(b[8..].try_into().expect("eight bytes"));
+            Some((
+                low_bytes(lo, len),
+                low_bytes(hi, len.saturating_sub(8)) | ((len as u64) << 56),
+            ))
+        }
+        None => std::str::from_utf8(&buf[start..end]).ok().and_then(pack),
+    }
+}
+
+#[inline]
+fn slot_of(k: Key) -> usize {
+    ((k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize
 }
 
 thread_local! {
@@ -136,6 +207,10 @@ pub struct Lexicons {
     /// each list in match-priority order.
     first: FxHashMap<Box<str>, u32>,
     first_lists: Vec<Vec<u32>>,
+    /// One matching record per pattern, and the (entry, kind) lists of patterns
+    /// with several entries.
+    cands: Vec<Cand>,
+    cand_entries: Vec<(u32, u8)>,
     /// Single-word wildcard patterns by prefix, and the prefix lengths present
     /// (longest first).
     wild: FxHashMap<Box<str>, Vec<u32>>,
@@ -332,13 +407,16 @@ impl Lexicons {
         for (id, (e, pattern, _)) in items.into_iter().enumerate() {
             let p = *by_text.entry(pattern.clone()).or_insert_with(|| {
                 texts.push(pattern.clone());
+                let words: Vec<Box<str>> = pattern
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(Box::from)
+                    .collect();
                 patterns.push(Pattern {
                     entries: Vec::new(),
-                    words: pattern
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(Box::from)
-                        .collect(),
+                    entry_kinds: Vec::new(),
+                    packed: words.iter().map(|w| pack(w)).collect(),
+                    words,
                     tokens: e.tokens,
                     wildcard: e.wildcard,
                     bytes: pattern.len() as u32,
@@ -347,6 +425,7 @@ impl Lexicons {
                 patterns.len() - 1
             });
             patterns[p].entries.push(id as u32);
+            patterns[p].entry_kinds.push(e.kind.index() as u8);
             patterns[p].kinds |= 1 << e.kind.index();
             entries.push(e);
         }
@@ -372,6 +451,34 @@ impl Lexicons {
         let start_kinds = patterns
             .iter()
             .fold(0u8, |acc, p| acc | kind_bit(&p.words[0]));
+        let mut cand_entries = Vec::new();
+        let cands = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let second = p.packed.get(1).copied().flatten();
+                let has_second = second.is_some() && !(p.wildcard && p.tokens == 2);
+                let entry = if p.entries.len() == 1 {
+                    p.entries[0]
+                } else {
+                    let at = cand_entries.len() as u32;
+                    cand_entries
+                        .extend(p.entries.iter().copied().zip(p.entry_kinds.iter().copied()));
+                    at
+                };
+                Cand {
+                    second: second.unwrap_or((0, 0)),
+                    pattern: i as u32,
+                    tokens: p.tokens,
+                    entry,
+                    n_entries: p.entries.len() as u16,
+                    kinds: p.kinds,
+                    kind: p.entry_kinds[0],
+                    has_second,
+                    needs_rest: p.tokens > 2 || (p.tokens == 2 && !has_second),
+                }
+            })
+            .collect();
         let mut wild_lens: Vec<usize> = wild.keys().map(|k| k.len()).collect();
         wild_lens.sort_unstable_by(|a, b| b.cmp(a));
         wild_lens.dedup();
@@ -381,6 +488,8 @@ impl Lexicons {
             patterns,
             first,
             first_lists,
+            cands,
+            cand_entries,
             wild,
             wild_lens,
             start_kinds,
@@ -412,119 +521,149 @@ impl Lexicons {
         for v in &mut out.by_kind {
             v.reserve(ts.tokens.len() / 16);
         }
+        let norm = ts.norm.as_bytes();
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.lexicons != self.id || memo.words.len() + memo.short.len() > MEMO_CAP {
                 memo.lexicons = self.id;
                 memo.short.clear();
                 memo.words.clear();
-                memo.wild.clear();
+                memo.cands.clear();
                 memo.recent.clear();
+                memo.recent.resize(1 << RECENT_BITS, ((0, 0), NOTHING));
             }
             let mut next_free = [0u32; Kind::ALL.len()];
-            let mut here: Vec<(u32, u32)> = Vec::new(); // (end token, pattern) at this token
             for (i, t) in ts.tokens.iter().enumerate() {
                 if self.start_kinds & (1 << t.kind as u8) == 0 {
                     continue;
                 }
-                let word = ts.norm(t);
-                let info = match pack(word) {
+                let (a, b) = (t.norm_start as usize, t.norm_end as usize);
+                let info = match pack_at(norm, a, b) {
                     Some(k) => {
-                        let slot =
-                            (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
-                        match memo.recent.get(slot) {
-                            Some(&(key, info)) if key == k => info,
-                            _ => {
-                                let info = match memo.short.get(&k).copied() {
-                                    Some(info) => info,
-                                    None => self.learn(&mut memo, word),
-                                };
-                                if memo.recent.is_empty() {
-                                    memo.recent = vec![
-                                        (
-                                            0,
-                                            WordInfo {
-                                                first: NONE,
-                                                wild_start: 0,
-                                                wild_len: 0
-                                            }
-                                        );
-                                        1 << RECENT_BITS
-                                    ];
-                                }
-                                memo.recent[slot] = (k, info);
-                                info
-                            }
+                        let slot = slot_of(k);
+                        let (key, info) = memo.recent[slot];
+                        if key == k {
+                            info
+                        } else {
+                            let info = match memo.short.get(&k).copied() {
+                                Some(info) => info,
+                                None => self.learn(&mut memo, ts.norm(t)),
+                            };
+                            memo.recent[slot] = (k, info);
+                            info
                         }
                     }
-                    None => match memo.words.get(word).copied() {
-                        Some(info) => info,
-                        None => self.learn(&mut memo, word),
-                    },
+                    None => {
+                        let word = ts.norm(t);
+                        match memo.words.get(word).copied() {
+                            Some(info) => info,
+                            None => self.learn(&mut memo, word),
+                        }
+                    }
                 };
-                here.clear();
-                if info.first != NONE {
-                    for &p in &self.first_lists[info.first as usize] {
-                        let pat = &self.patterns[p as usize];
-                        if self.continues(pat, ts, i) {
-                            here.push((i as u32 + pat.tokens, p));
-                        }
-                    }
-                }
-                for k in 0..info.wild_len {
-                    here.push((i as u32 + 1, memo.wild[(info.wild_start + k) as usize]));
-                }
-                if here.is_empty() {
+                if info.len == 0 {
                     continue;
                 }
-                if here.len() > 1 {
-                    here.sort_by(|a, b| {
-                        priority(&self.patterns[a.1 as usize], &self.patterns[b.1 as usize])
-                    });
-                }
                 let start = i as u32;
-                for &(end, p) in &here {
-                    let pat = &self.patterns[p as usize];
-                    let mut kinds = pat.kinds;
-                    while kinds != 0 {
-                        let ki = kinds.trailing_zeros() as usize;
-                        kinds &= kinds - 1;
-                        if start < next_free[ki] {
-                            continue;
-                        }
-                        next_free[ki] = end;
-                        for &e in &pat.entries {
-                            if self.entries[e as usize].kind.index() == ki {
-                                out.by_kind[ki].push(Hit {
-                                    entry: e,
-                                    start,
-                                    end,
-                                });
+                // The next token of the paragraph, packed once for all candidates.
+                let next = ts
+                    .tokens
+                    .get(i + 1)
+                    .filter(|n| n.norm_start == t.norm_end + 1);
+                let mut next_key = None;
+                for k in info.start..info.start + info.len {
+                    let c = memo.cands[k as usize];
+                    if c.tokens > 1 {
+                        let Some(n) = next else { continue };
+                        if c.has_second {
+                            let got = *next_key.get_or_insert_with(|| {
+                                pack_at(norm, n.norm_start as usize, n.norm_end as usize)
+                            });
+                            if got != Some(c.second) {
+                                continue;
                             }
                         }
+                        if c.needs_rest
+                            && !self.continues(&self.patterns[c.pattern as usize], ts, i)
+                        {
+                            continue;
+                        }
                     }
+                    self.claim(&c, start, start + c.tokens, &mut next_free, &mut out);
                 }
             }
         });
         out
     }
 
+    /// Records candidate `c` at tokens `start..end` for each of its kinds whose
+    /// earlier matches end before `start` (leftmost-longest, one match per token).
+    #[inline]
+    fn claim(
+        &self,
+        c: &Cand,
+        start: u32,
+        end: u32,
+        next_free: &mut [u32; Kind::ALL.len()],
+        out: &mut Matches,
+    ) {
+        if c.n_entries == 1 {
+            let ki = c.kind as usize;
+            if start >= next_free[ki] {
+                next_free[ki] = end;
+                out.by_kind[ki].push(Hit {
+                    entry: c.entry,
+                    start,
+                    end,
+                });
+            }
+            return;
+        }
+        let mut kinds = c.kinds;
+        let mut claimed = 0u16;
+        while kinds != 0 {
+            let ki = kinds.trailing_zeros() as usize;
+            kinds &= kinds - 1;
+            if start >= next_free[ki] {
+                next_free[ki] = end;
+                claimed |= 1 << ki;
+            }
+        }
+        let list = &self.cand_entries[c.entry as usize..c.entry as usize + c.n_entries as usize];
+        for &(e, ki) in list {
+            if claimed & (1 << ki) != 0 {
+                out.by_kind[ki as usize].push(Hit {
+                    entry: e,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+
     /// Looks a word up for the first time on this thread and remembers it.
     fn learn(&self, memo: &mut Memo, word: &str) -> WordInfo {
-        let first = self.first.get(word).copied().unwrap_or(NONE);
-        let wild_start = memo.wild.len() as u32;
+        let start = memo.cands.len() as u32;
+        if let Some(&f) = self.first.get(word) {
+            for &p in &self.first_lists[f as usize] {
+                memo.cands.push(self.cands[p as usize]);
+            }
+        }
+        // One-word wildcards rank below every exact list entry (fewer tokens, or as
+        // few but not exact), longest prefix first.
         for &len in &self.wild_lens {
             if len <= word.len()
                 && word.is_char_boundary(len)
                 && let Some(ids) = self.wild.get(&word[..len])
             {
-                memo.wild.extend_from_slice(ids);
+                for &p in ids {
+                    memo.cands.push(self.cands[p as usize]);
+                }
             }
         }
         let info = WordInfo {
-            first,
-            wild_start,
-            wild_len: memo.wild.len() as u32 - wild_start,
+            start,
+            len: memo.cands.len() as u32 - start,
         };
         match pack(word) {
             Some(k) => {
@@ -549,12 +688,17 @@ impl Lexicons {
             if t.norm_start != prev.norm_end + 1 {
                 return false; // a paragraph break lies between them
             }
-            let w = ts.norm(t);
             let want = &*pat.words[j];
             let ok = if pat.wildcard && j == n - 1 {
-                w.starts_with(want)
+                ts.norm(t).starts_with(want)
+            } else if let Some(k) = pat.packed[j] {
+                pack_at(
+                    ts.norm.as_bytes(),
+                    t.norm_start as usize,
+                    t.norm_end as usize,
+                ) == Some(k)
             } else {
-                w == want
+                ts.norm(t) == want
             };
             if !ok {
                 return false;
@@ -741,6 +885,165 @@ mod tests {
                 (e.term.clone(), covered.to_string())
             })
             .collect()
+    }
+
+    /// The matching rules written the slow, obvious way: for each kind, each token
+    /// left to right, every entry compared word by word; the best (most tokens, exact
+    /// before wildcard, longer) wins unless an earlier match of the kind covers it.
+    fn reference_matches(l: &Lexicons, ts: &TokenStream) -> Matches {
+        let words: Vec<(Vec<String>, bool)> = l
+            .entries
+            .iter()
+            .map(|e| {
+                let term = e.term.strip_suffix('*').unwrap_or(&e.term);
+                let (p, _) = pattern_of(term, e.wildcard).unwrap();
+                (
+                    p.split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(String::from)
+                        .collect(),
+                    e.wildcard,
+                )
+            })
+            .collect();
+        let matches_at = |e: usize, i: usize| {
+            let (ws, wild) = &words[e];
+            if i + ws.len() > ts.tokens.len() {
+                return false;
+            }
+            ws.iter().enumerate().all(|(j, w)| {
+                let t = &ts.tokens[i + j];
+                let same_paragraph = j == 0 || t.norm_start == ts.tokens[i + j - 1].norm_end + 1;
+                let got = ts.norm(t);
+                same_paragraph
+                    && if *wild && j == ws.len() - 1 {
+                        got.starts_with(w.as_str())
+                    } else {
+                        got == w
+                    }
+            })
+        };
+        let mut out = Matches::default();
+        for kind in Kind::ALL {
+            let of_kind: Vec<usize> = (0..l.entries.len())
+                .filter(|&e| l.entries[e].kind == kind)
+                .collect();
+            let mut free = 0;
+            for i in 0..ts.tokens.len() {
+                let found: Vec<usize> = of_kind
+                    .iter()
+                    .copied()
+                    .filter(|&e| matches_at(e, i))
+                    .collect();
+                let rank = |e: usize| {
+                    let (ws, wild) = &words[e];
+                    (
+                        ws.len(),
+                        !*wild,
+                        ws.iter().map(|w| w.len() + 1).sum::<usize>(),
+                    )
+                };
+                let Some(best) = found.iter().map(|&e| rank(e)).max() else {
+                    continue;
+                };
+                if i < free {
+                    continue;
+                }
+                for e in found.into_iter().filter(|&e| rank(e) == best) {
+                    let end = (i + words[e].0.len()) as u32;
+                    free = end as usize;
+                    out.by_kind[kind.index()].push(Hit {
+                        entry: e as u32,
+                        start: i as u32,
+                        end,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The fast matcher (memo, word cache, packed keys, flat candidates) against the
+    /// reference on random text made of lexicon words, their extensions, long and
+    /// non-ASCII words, punctuation and paragraph breaks.
+    #[test]
+    fn fast_matcher_agrees_with_the_reference_rules() {
+        let shipped =
+            Lexicons::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons")).unwrap();
+        let tricky = lex(&[
+            (
+                "stance.tsv",
+                "mutual trust\tengagement\t1\nmutual\tengagement\t0.5\nmutual trust\tconfrontation\t-1\n\
+                 cooperat*\tengagement\t1\ncoop*\tconfrontation\t-0.5\nstrategic relationship of mutual benefit\tengagement\t2\n\
+                 internationalization\tengagement\t1\njoint milit*\tconfrontation\t-1\nthe two sides\tengagement\t1\n\
+                 counterproductively harmful\tconfrontation\t-1\ncafé\tengagement\t1\n",
+            ),
+            ("sentiment.tsv", "trust\tgeneral\t1.5\ncoop\tgeneral\t0.5\nharm*\tgeneral\t-2\nmutual\tgeneral\t0.3\n"),
+            ("frames/security.tsv", "joint military drills\tsecurity\t1\nmilitary\tsecurity\t1\n"),
+            ("negators.tsv", "not\t-0.74\nno longer\t-0.74\n"),
+        ])
+        .unwrap();
+        let mut pool: Vec<String> = Vec::new();
+        for l in [&shipped, &tricky] {
+            for e in &l.entries {
+                let term = e.term.trim_end_matches('*').to_string();
+                for w in term.split_whitespace() {
+                    pool.push(w.to_string());
+                    if e.wildcard {
+                        pool.push(format!("{w}ion"));
+                        pool.push(format!("{w}s"));
+                    }
+                }
+                pool.push(term);
+            }
+        }
+        for w in [
+            "the",
+            "of",
+            ",",
+            ".",
+            "\u{201c}",
+            "Japan's",
+            "internationalizations",
+            "counterproductively",
+            "CAFÉ",
+            "co-op",
+            "2024",
+            "\n\n",
+            "\n\n",
+            "U.S.",
+        ] {
+            pool.push(w.to_string());
+        }
+        pool.sort();
+        pool.dedup();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for l in [&shipped, &tricky] {
+            for _ in 0..40 {
+                let mut text = String::new();
+                for _ in 0..500 {
+                    text.push_str(&pool[next(pool.len())]);
+                    text.push(' ');
+                }
+                let mut ts = TokenStream::default();
+                for para in text.split("\n\n") {
+                    let at = para.as_ptr() as usize - text.as_ptr() as usize;
+                    ts.paragraph_break();
+                    tokenize(&text, at..at + para.len(), &mut ts);
+                }
+                let fast = l.match_tokens(&ts);
+                let slow = reference_matches(l, &ts);
+                for kind in Kind::ALL {
+                    assert_eq!(fast.of(kind), slow.of(kind), "{kind:?} in {text:?}");
+                }
+            }
+        }
     }
 
     #[test]
