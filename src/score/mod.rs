@@ -126,8 +126,7 @@ pub struct ArticleScores {
 }
 
 /// What the rule lexicons say about one token. Missing values are NaN rather than
-/// `Option<f64>`, which halves the size of the per-token vector every article
-/// allocates.
+/// `Option<f64>`, which halves its size.
 #[derive(Debug, Clone, Copy)]
 pub struct TokenInfo {
     valence: f64,
@@ -137,15 +136,18 @@ pub struct TokenInfo {
     pub in_lexicon: bool,
 }
 
+/// The annotation of a token no rule lexicon mentions.
+static NO_INFO: TokenInfo = TokenInfo {
+    valence: f64::NAN,
+    booster: f64::NAN,
+    negator: f64::NAN,
+    contrast: f64::NAN,
+    in_lexicon: false,
+};
+
 impl Default for TokenInfo {
     fn default() -> TokenInfo {
-        TokenInfo {
-            valence: f64::NAN,
-            booster: f64::NAN,
-            negator: f64::NAN,
-            contrast: f64::NAN,
-            in_lexicon: false,
-        }
+        NO_INFO
     }
 }
 
@@ -168,33 +170,80 @@ impl TokenInfo {
     }
 }
 
+/// The rule-lexicon annotations of an article's tokens, indexed by token (`info[i]`).
+///
+/// Sparse: a few tokens in ten carry any, so each token holds only an index into the
+/// annotated ones, and the tokens that carry a valence or a contrast are also listed in
+/// order, so that a sentence finds its own without reading every token.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations {
+    /// Per token: 0, or 1 + its index in `infos`.
+    at: Vec<u32>,
+    infos: Vec<TokenInfo>,
+    /// Tokens with a valence, and tokens with a contrast weight, ascending.
+    valence: Vec<u32>,
+    contrast: Vec<u32>,
+}
+
+impl std::ops::Index<usize> for Annotations {
+    type Output = TokenInfo;
+    fn index(&self, i: usize) -> &TokenInfo {
+        match self.at[i] {
+            0 => &NO_INFO,
+            k => &self.infos[k as usize - 1],
+        }
+    }
+}
+
+impl Annotations {
+    fn slot(&mut self, i: usize) -> &mut TokenInfo {
+        if self.at[i] == 0 {
+            self.infos.push(NO_INFO);
+            self.at[i] = self.infos.len() as u32;
+        }
+        &mut self.infos[self.at[i] as usize - 1]
+    }
+
+    /// The tokens of `list` inside `toks`.
+    fn within<'a>(list: &'a [u32], toks: &Range<usize>) -> &'a [u32] {
+        let a = list.partition_point(|&t| (t as usize) < toks.start);
+        let b = a + list[a..].partition_point(|&t| (t as usize) < toks.end);
+        &list[a..b]
+    }
+}
+
 /// Per-token sentiment and rule annotations from the matches.
-pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Vec<TokenInfo> {
-    let mut info = vec![TokenInfo::default(); ts.tokens.len()];
+pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
+    let mut info = Annotations {
+        at: vec![0; ts.tokens.len()],
+        ..Annotations::default()
+    };
     let weight = |h: &Hit| lex.entries[h.entry as usize].weight;
     for h in m.of(Kind::Sentiment) {
         let (s, e) = (h.start as usize, h.end as usize);
-        info[s].valence = weight(h);
-        for t in &mut info[s + 1..e] {
-            t.in_lexicon = true;
+        info.slot(s).valence = weight(h);
+        info.valence.push(h.start);
+        for t in s + 1..e {
+            info.slot(t).in_lexicon = true;
         }
     }
     for h in m.of(Kind::Boosters) {
         let (s, e) = (h.start as usize, h.end as usize);
         // A multi-word booster ("kind of") acts from its last word; the others are
         // part of it and carry no sentiment.
-        for t in &mut info[s..e - 1] {
-            t.booster = 0.0;
+        for t in s..e - 1 {
+            info.slot(t).booster = 0.0;
         }
-        info[e - 1].booster = weight(h);
+        info.slot(e - 1).booster = weight(h);
     }
     for h in m.of(Kind::Negators) {
-        for t in &mut info[h.start as usize..h.end as usize] {
-            t.negator = weight(h);
+        for t in h.start as usize..h.end as usize {
+            info.slot(t).negator = weight(h);
         }
     }
     for h in m.of(Kind::Contrast) {
-        info[h.start as usize].contrast = weight(h);
+        info.slot(h.start as usize).contrast = weight(h);
+        info.contrast.push(h.start);
     }
     info
 }
@@ -203,7 +252,7 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Vec<TokenInfo>
 pub fn span_sentiment(
     text: &str,
     ts: &TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     toks: Range<usize>,
 ) -> Scores {
     span_sentiment_with(text, ts, info, toks, &mut Scratch::default())
@@ -213,68 +262,85 @@ pub fn span_sentiment(
 #[derive(Default)]
 pub struct Scratch<'a> {
     words: Vec<Word<'a>>,
-    positions: Vec<u32>,
     values: Vec<(usize, f64)>,
 }
 
-/// [`span_sentiment`] with reusable buffers. Rule words are built only in the window
-/// around each sentiment word (three before, one after), which is all VADER's rules
-/// read; the result is identical to scoring every word.
+/// Whether VADER's rules see token `t` as a word (punctuation and split-off
+/// possessives are not).
+fn is_rule_word(t: &Token) -> bool {
+    !matches!(t.kind, TokenKind::Punct | TokenKind::Clitic)
+}
+
+/// [`span_sentiment`] with reusable buffers. Only the sentiment words are visited,
+/// each with the window VADER's rules read (three words before, one after), and the
+/// sentence's capitals are counted only when a word in such a window is in capitals:
+/// the result is identical to scoring every word.
 pub fn span_sentiment_with<'a>(
     text: &str,
     ts: &'a TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     toks: Range<usize>,
     scratch: &mut Scratch<'a>,
 ) -> Scores {
+    let tokens = &ts.tokens[toks.clone()];
     let mut bangs = 0;
     let mut qmarks = 0;
-    let mut caps = 0;
-    let mut contrast = None;
-    scratch.positions.clear();
-    scratch.values.clear();
-    for i in toks {
-        let t: &Token = &ts.tokens[i];
-        match t.kind {
-            TokenKind::Punct => match ts.norm(t) {
+    let mut n = 0;
+    for t in tokens {
+        if t.kind == TokenKind::Punct {
+            match ts.norm(t) {
                 "!" | "！" => bangs += 1,
                 "?" | "？" => qmarks += 1,
                 _ => {}
-            },
-            TokenKind::Clitic => {}
-            _ => {
-                if contrast.is_none()
-                    && let Some(c) = info[i].contrast()
-                {
-                    contrast = Some((scratch.positions.len(), c));
-                }
-                caps += usize::from(is_upper(text, t));
-                scratch.positions.push(i as u32);
             }
+        } else if t.kind != TokenKind::Clitic {
+            n += 1;
         }
     }
-    let n = scratch.positions.len();
-    let is_cap_diff = caps > 0 && caps < n;
-    for k in 0..n {
-        if info[scratch.positions[k] as usize].valence.is_nan() {
+    // Positions are token indices: only their order matters to the "but" rule.
+    let contrast = Annotations::within(&info.contrast, &toks)
+        .iter()
+        .find(|&&c| is_rule_word(&ts.tokens[c as usize]))
+        .map(|&c| (c as usize, info[c as usize].contrast));
+    let mut cap_diff: Option<bool> = None;
+    scratch.values.clear();
+    for &p in Annotations::within(&info.valence, &toks) {
+        let p = p as usize;
+        if !is_rule_word(&ts.tokens[p]) {
             continue;
         }
-        let lo = k.saturating_sub(3);
-        let hi = (k + 2).min(n);
         scratch.words.clear();
-        for &p in &scratch.positions[lo..hi] {
-            scratch.words.push(rule_word(text, ts, info, p as usize));
+        let mut j = p;
+        while j > toks.start && scratch.words.len() < 3 {
+            j -= 1;
+            if is_rule_word(&ts.tokens[j]) {
+                scratch.words.push(rule_word(text, ts, info, j));
+            }
         }
-        let v = vader::word_valence(&scratch.words, k - lo, is_cap_diff);
-        scratch.values.push((k, v));
+        scratch.words.reverse();
+        let at = scratch.words.len();
+        scratch.words.push(rule_word(text, ts, info, p));
+        if let Some(q) = (p + 1..toks.end).find(|&q| is_rule_word(&ts.tokens[q])) {
+            scratch.words.push(rule_word(text, ts, info, q));
+        }
+        let is_cap_diff = if scratch.words.iter().any(|w| w.upper) {
+            *cap_diff.get_or_insert_with(|| {
+                let caps = tokens.iter().filter(|t| is_upper(text, t)).count();
+                caps > 0 && caps < n
+            })
+        } else {
+            false // read only together with a word's own capitals
+        };
+        let v = vader::word_valence(&scratch.words, at, is_cap_diff);
+        scratch.values.push((p, v));
     }
     vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
 }
 
 /// Token `p` as VADER's rules see it.
-fn rule_word<'a>(text: &str, ts: &'a TokenStream, info: &[TokenInfo], p: usize) -> Word<'a> {
+fn rule_word<'a>(text: &str, ts: &'a TokenStream, info: &Annotations, p: usize) -> Word<'a> {
     let t = &ts.tokens[p];
-    let ti = info[p];
+    let ti = &info[p];
     Word {
         lower: ts.norm(t),
         upper: is_upper(text, t),
@@ -309,7 +375,7 @@ pub fn score_annotated(
     sentences: &[Sentence],
     m: &Matches,
     lex: &Lexicons,
-    info: &[TokenInfo],
+    info: &Annotations,
 ) -> ArticleScores {
     let n_axes = lex.categories(Kind::Stance).len();
     let n_targets = lex.categories(Kind::Targets).len();
@@ -397,15 +463,36 @@ pub fn score_annotated(
         f.0 += 1;
         f.1 += e.weight;
     }
-    let mut hits: Vec<u32> = m.by_kind.iter().flatten().map(|h| h.entry).collect();
-    hits.sort_unstable();
-    for e in hits {
-        match out.term_hits.last_mut() {
-            Some((last, n)) if *last == e => *n += 1,
-            _ => out.term_hits.push((e, 1)),
-        }
-    }
+    out.term_hits = count_entries(m, lex.entries.len());
     out
+}
+
+thread_local! {
+    /// Hits per entry id, all zero between articles.
+    static ENTRY_COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// (entry id, hits) of every entry that matched, by entry id: counted in a dense
+/// per-thread array, so only the distinct entries are sorted, not every hit.
+fn count_entries(m: &Matches, entries: usize) -> Vec<(u32, u32)> {
+    ENTRY_COUNTS.with(|c| {
+        let mut counts = c.borrow_mut();
+        if counts.len() < entries {
+            counts.resize(entries, 0);
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        for h in m.by_kind.iter().flatten() {
+            let n = &mut counts[h.entry as usize];
+            if *n == 0 {
+                seen.push(h.entry);
+            }
+            *n += 1;
+        }
+        seen.sort_unstable();
+        seen.iter()
+            .map(|&e| (e, std::mem::take(&mut counts[e as usize])))
+            .collect()
+    })
 }
 
 /// The scores of a span of tokens (a statement): its sentiment as one unit, its
@@ -413,7 +500,7 @@ pub fn score_annotated(
 pub fn span_tally(
     text: &str,
     ts: &TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     m: &Matches,
     lex: &Lexicons,
     toks: Range<usize>,
@@ -450,7 +537,7 @@ pub fn span_tally(
 /// `at` (not crossing `floor`, the sentence start).
 pub fn negation_before(
     ts: &TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     floor: usize,
     at: usize,
 ) -> Option<f64> {
@@ -460,7 +547,7 @@ pub fn negation_before(
 /// [`negation_before`] with the token that negates.
 pub fn negator_before(
     ts: &TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     floor: usize,
     at: usize,
 ) -> Option<(usize, f64)> {
@@ -476,7 +563,7 @@ pub fn negator_before(
         if let Some(n) = info[i].negator() {
             return Some((i, n));
         }
-        if ts.norm(t).contains("n't") {
+        if vader::has_nt(ts.norm(t)) {
             return Some((i, vader::N_SCALAR));
         }
     }
@@ -501,7 +588,7 @@ pub struct WordEffect {
 pub fn explain_sentiment(
     text: &str,
     ts: &TokenStream,
-    info: &[TokenInfo],
+    info: &Annotations,
     toks: Range<usize>,
 ) -> Vec<WordEffect> {
     let positions: Vec<usize> = toks
@@ -690,10 +777,15 @@ mod tests {
     }
 
     /// The reference: every word through the full rule engine.
-    fn full_sentiment(text: &str, ts: &TokenStream, info: &[TokenInfo]) -> Scores {
+    fn full_sentiment(
+        text: &str,
+        ts: &TokenStream,
+        info: &Annotations,
+        toks: Range<usize>,
+    ) -> Scores {
         let (mut bangs, mut qmarks) = (0, 0);
         let mut words = Vec::new();
-        for (i, t) in ts.tokens.iter().enumerate() {
+        for (i, t) in ts.tokens.iter().enumerate().take(toks.end).skip(toks.start) {
             match t.kind {
                 TokenKind::Punct => match ts.norm(t) {
                     "!" | "！" => bangs += 1,
@@ -727,10 +819,18 @@ mod tests {
             crate::text::tokenize(line, 0..line.len(), &mut ts);
             let m = l.match_tokens(&ts);
             let info = annotate(&ts, &m, &l);
-            let fast = span_sentiment(line, &ts, &info, 0..ts.tokens.len());
-            let full = full_sentiment(line, &ts, &info);
+            let n = ts.tokens.len();
+            let fast = span_sentiment(line, &ts, &info, 0..n);
+            let full = full_sentiment(line, &ts, &info, 0..n);
             assert_eq!(fast, full, "{line}");
             checked += usize::from(full.compound != 0.0);
+            // Spans inside a text (sentences, statements) end their windows at their
+            // own edges.
+            for toks in [n / 3..n, 0..n / 2, n / 4..n - n / 4] {
+                let fast = span_sentiment(line, &ts, &info, toks.clone());
+                let full = full_sentiment(line, &ts, &info, toks.clone());
+                assert_eq!(fast, full, "{line} {toks:?}");
+            }
         }
         assert!(checked > 300, "most sentences carry sentiment: {checked}");
     }

@@ -434,8 +434,14 @@ fn scalar_inc_dec(word: &Word<'_>, valence: f64, is_cap_diff: bool) -> f64 {
 
 /// The negation scalar of a word: its own, or VADER's for any word with "n't".
 fn negated(w: &Word<'_>) -> Option<f64> {
-    w.negator
-        .or_else(|| w.lower.contains("n't").then_some(N_SCALAR))
+    w.negator.or_else(|| has_nt(w.lower).then_some(N_SCALAR))
+}
+
+/// Whether a word contains "n't" (VADER negates with any such word). Looks for the
+/// apostrophe first: few words have one, and a substring search per word is not free.
+pub fn has_nt(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 3 && b[1..b.len() - 1].contains(&b'\'') && word.contains("n't")
 }
 
 fn negation_check(valence: f64, w: &[Word<'_>], start_i: usize, i: usize) -> f64 {
