@@ -101,7 +101,7 @@ struct Memo {
     recent: Vec<(Key, WordInfo)>,
 }
 
-const RECENT_BITS: u32 = 11;
+const RECENT_BITS: u32 = 12;
 
 /// A word of 1 to 15 bytes as two integers: its bytes, zero-padded, with the length
 /// in the top byte (so no two words collide). Nearly every news word fits.

@@ -282,29 +282,49 @@ pub fn span_sentiment_with<'a>(
     toks: Range<usize>,
     scratch: &mut Scratch<'a>,
 ) -> Scores {
+    let valence = Annotations::within(&info.valence, &toks);
+    let contrast = Annotations::within(&info.contrast, &toks);
+    sentiment_in(text, ts, info, toks, valence, contrast, scratch)
+}
+
+/// [`span_sentiment_with`] given the span's valence and contrast tokens.
+fn sentiment_in<'a>(
+    text: &str,
+    ts: &'a TokenStream,
+    info: &Annotations,
+    toks: Range<usize>,
+    valence: &[u32],
+    contrast: &[u32],
+    scratch: &mut Scratch<'a>,
+) -> Scores {
     let tokens = &ts.tokens[toks.clone()];
     let mut bangs = 0;
     let mut qmarks = 0;
     let mut n = 0;
+    let norm = ts.norm.as_bytes();
     for t in tokens {
         if t.kind == TokenKind::Punct {
-            match ts.norm(t) {
-                "!" | "！" => bangs += 1,
-                "?" | "？" => qmarks += 1,
-                _ => {}
+            // '!', '?' or the first byte of a full-width form: most punctuation is
+            // neither, and is passed over on one byte.
+            if matches!(norm[t.norm_start as usize], b'!' | b'?' | 0xEF) {
+                match ts.norm(t) {
+                    "!" | "！" => bangs += 1,
+                    "?" | "？" => qmarks += 1,
+                    _ => {}
+                }
             }
         } else if t.kind != TokenKind::Clitic {
             n += 1;
         }
     }
     // Positions are token indices: only their order matters to the "but" rule.
-    let contrast = Annotations::within(&info.contrast, &toks)
+    let contrast = contrast
         .iter()
         .find(|&&c| is_rule_word(&ts.tokens[c as usize]))
         .map(|&c| (c as usize, info[c as usize].contrast));
     let mut cap_diff: Option<bool> = None;
     scratch.values.clear();
-    for &p in Annotations::within(&info.valence, &toks) {
+    for &p in valence {
         let p = p as usize;
         if !is_rule_word(&ts.tokens[p]) {
             continue;
@@ -392,8 +412,7 @@ pub fn score_annotated(
         ..ArticleScores::default()
     };
     let mut scratch = Scratch::default();
-    let sentiment_hits = m.of(Kind::Sentiment);
-    let mut vi = 0;
+    let (mut vi, mut ci) = (0, 0);
     let stance = m.of(Kind::Stance);
     let targets = m.of(Kind::Targets);
     let (mut si, mut ti) = (0, 0);
@@ -401,14 +420,34 @@ pub fn score_annotated(
     let mut sentence_axes = vec![AxisTally::default(); n_axes];
     for s in sentences {
         let toks = s.tokens();
+        // Sentences come in order, so their valence and contrast tokens are found by
+        // moving cursors, not searches.
+        let (valence, contrast) = (&info.valence, &info.contrast);
+        let advance = |list: &[u32], mut i: usize| {
+            while i < list.len() && (list[i] as usize) < toks.start {
+                i += 1;
+            }
+            let mut j = i;
+            while j < list.len() && (list[j] as usize) < toks.end {
+                j += 1;
+            }
+            (i, j - i)
+        };
+        let vn;
+        (vi, vn) = advance(valence, vi);
+        let cn;
+        (ci, cn) = advance(contrast, ci);
         // Without a sentiment word every valence is 0 and VADER's compound is exactly 0.
-        while vi < sentiment_hits.len() && (sentiment_hits[vi].start as usize) < toks.start {
-            vi += 1;
-        }
-        let has_valence =
-            vi < sentiment_hits.len() && (sentiment_hits[vi].start as usize) < toks.end;
-        let scores = if has_valence {
-            span_sentiment_with(text, ts, info, toks.clone(), &mut scratch)
+        let scores = if vn > 0 {
+            sentiment_in(
+                text,
+                ts,
+                info,
+                toks.clone(),
+                &valence[vi..vi + vn],
+                &contrast[ci..ci + cn],
+                &mut scratch,
+            )
         } else {
             Scores::default()
         };
@@ -467,31 +506,45 @@ pub fn score_annotated(
     out
 }
 
+/// Hits per entry id (all zero between articles) and a bitset of the entries hit.
+#[derive(Default)]
+struct EntryCounts {
+    counts: Vec<u32>,
+    seen: Vec<u64>,
+}
+
 thread_local! {
-    /// Hits per entry id, all zero between articles.
-    static ENTRY_COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static ENTRY_COUNTS: std::cell::RefCell<EntryCounts> = std::cell::RefCell::default();
 }
 
 /// (entry id, hits) of every entry that matched, by entry id: counted in a dense
-/// per-thread array, so only the distinct entries are sorted, not every hit.
+/// per-thread array and read back in id order through a bitset, so nothing is sorted.
 fn count_entries(m: &Matches, entries: usize) -> Vec<(u32, u32)> {
     ENTRY_COUNTS.with(|c| {
-        let mut counts = c.borrow_mut();
-        if counts.len() < entries {
-            counts.resize(entries, 0);
+        let c = &mut *c.borrow_mut();
+        if c.counts.len() < entries {
+            c.counts.resize(entries, 0);
+            c.seen.resize(entries.div_ceil(64), 0);
         }
-        let mut seen: Vec<u32> = Vec::new();
-        for h in m.by_kind.iter().flatten() {
-            let n = &mut counts[h.entry as usize];
-            if *n == 0 {
-                seen.push(h.entry);
+        let mut distinct = 0;
+        for hits in &m.by_kind {
+            for h in hits {
+                let e = h.entry as usize;
+                distinct += usize::from(c.counts[e] == 0);
+                c.counts[e] += 1;
+                c.seen[e / 64] |= 1 << (e % 64);
             }
-            *n += 1;
         }
-        seen.sort_unstable();
-        seen.iter()
-            .map(|&e| (e, std::mem::take(&mut counts[e as usize])))
-            .collect()
+        let mut out = Vec::with_capacity(distinct);
+        for (w, bits) in c.seen.iter_mut().enumerate() {
+            let mut b = std::mem::take(bits);
+            while b != 0 {
+                let e = w * 64 + b.trailing_zeros() as usize;
+                b &= b - 1;
+                out.push((e as u32, std::mem::take(&mut c.counts[e])));
+            }
+        }
+        out
     })
 }
 
