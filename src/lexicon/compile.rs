@@ -55,7 +55,8 @@ struct Pattern {
 
 /// What a normalized word can start: a range of the memo's `cands`, every pattern
 /// that starts with the word or whose wildcard prefix the word extends, in match
-/// priority order. Most words start nothing (`len` 0).
+/// priority order (or one entry, with [`SIMPLE`]). Most words start nothing
+/// (`len` 0).
 #[derive(Debug, Clone, Copy)]
 struct WordInfo {
     start: u32,
@@ -63,6 +64,11 @@ struct WordInfo {
 }
 
 const NOTHING: WordInfo = WordInfo { start: 0, len: 0 };
+
+/// Marks a [`WordInfo`] whose word is one whole pattern with a single entry (most
+/// lexicon words): `start` is then the entry and the low bits of `len` its kind, so
+/// the match needs no candidate record.
+const SIMPLE: u32 = 1 << 31;
 
 /// A pattern as the matching loop needs it, in one flat record: following the
 /// pattern's vectors for every candidate cost more than the lookup itself.
@@ -96,6 +102,8 @@ struct Memo {
     words: FxHashMap<Box<str>, WordInfo>,
     /// The candidates of remembered words (ranges named by `WordInfo`).
     cands: Vec<Cand>,
+    /// Scratch: the tokens of the article being matched that start something.
+    found: Vec<(u32, WordInfo)>,
     /// A small direct-mapped cache in front of `short`: news vocabulary is Zipfian,
     /// and one multiply and one compare beat a hash-table probe.
     recent: Vec<(Key, WordInfo)>,
@@ -123,16 +131,6 @@ fn pack(word: &str) -> Option<Key> {
     ))
 }
 
-/// The low `n` (0..=8) bytes of `v`.
-#[inline]
-fn low_bytes(v: u64, n: usize) -> u64 {
-    if n >= 8 {
-        v
-    } else {
-        v & ((1u64 << (n * 8)) - 1)
-    }
-}
-
 /// [`pack`] of `buf[start..end]`, with wide unaligned loads where sixteen bytes are
 /// available: a byte-wise copy followed by a wide load stalls on store forwarding,
 /// and this runs once per token.
@@ -146,10 +144,10 @@ fn pack_at(buf: &[u8], start: usize, end: usize) -> Option<Key> {
         Some(b) => {
             let lo = u64::from_le_bytes(b[..8].try_into().expect("eight bytes"));
             let hi = u64::from_le_bytes(b[8..].try_into().expect("eight bytes"));
-            Some((
-                low_bytes(lo, len),
-                low_bytes(hi, len.saturating_sub(8)) | ((len as u64) << 56),
-            ))
+            // Masks without branches: word lengths vary unpredictably.
+            let lo_mask = u64::MAX >> (64 - 8 * len.min(8));
+            let hi_mask = (1u64 << (8 * len.saturating_sub(8))) - 1;
+            Some((lo & lo_mask, (hi & hi_mask) | ((len as u64) << 56)))
         }
         None => std::str::from_utf8(&buf[start..end]).ok().and_then(pack),
     }
@@ -201,6 +199,9 @@ impl Matches {
 pub struct Lexicons {
     /// Sorted by kind name, category, term: the order of `terms.csv`.
     pub entries: Vec<Entry>,
+    /// (weight, category) of each entry, packed: scoring reads these for every hit,
+    /// and `Entry` spreads them over two cache lines.
+    weights: Vec<(f64, u32)>,
     categories: Vec<Vec<String>>,
     patterns: Vec<Pattern>,
     /// Patterns whose first word is exact, by that word: an index into `first_lists`,
@@ -483,6 +484,7 @@ impl Lexicons {
         wild_lens.sort_unstable_by(|a, b| b.cmp(a));
         wild_lens.dedup();
         Lexicons {
+            weights: entries.iter().map(|e| (e.weight, e.category)).collect(),
             entries,
             categories,
             patterns,
@@ -497,6 +499,13 @@ impl Lexicons {
             warnings,
             files: Vec::new(),
         }
+    }
+
+    /// The weight and category index of entry `e`.
+    #[inline]
+    pub fn weight_of(&self, e: u32) -> (f64, usize) {
+        let (w, c) = self.weights[e as usize];
+        (w, c as usize)
     }
 
     /// Sorted category names of a kind (stance axes, frames, targets).
@@ -532,7 +541,12 @@ impl Lexicons {
                 memo.recent.clear();
                 memo.recent.resize(1 << RECENT_BITS, ((0, 0), NOTHING));
             }
-            let mut next_free = [0u32; Kind::ALL.len()];
+            // Two passes: look every token up, keeping those that start something
+            // without a branch (about half do, unpredictably), then match those.
+            let mut found = std::mem::take(&mut memo.found);
+            found.clear();
+            found.resize(ts.tokens.len(), (0, NOTHING));
+            let mut n = 0;
             for (i, t) in ts.tokens.iter().enumerate() {
                 if self.start_kinds & (1 << t.kind as u8) == 0 {
                     continue;
@@ -561,20 +575,35 @@ impl Lexicons {
                         }
                     }
                 };
-                if info.len == 0 {
+                found[n] = (i as u32, info);
+                n += usize::from(info.len != 0);
+            }
+            let mut next_free = [0u32; Kind::ALL.len()];
+            for &(i, info) in &found[..n] {
+                let start = i;
+                if info.len & SIMPLE != 0 {
+                    let ki = (info.len & !SIMPLE) as usize;
+                    if start >= next_free[ki] {
+                        next_free[ki] = start + 1;
+                        out.by_kind[ki].push(Hit {
+                            entry: info.start,
+                            start,
+                            end: start + 1,
+                        });
+                    }
                     continue;
                 }
-                let start = i as u32;
+                let (i, t) = (i as usize, &ts.tokens[i as usize]);
                 // The next token of the paragraph, packed once for all candidates.
-                let next = ts
-                    .tokens
-                    .get(i + 1)
-                    .filter(|n| n.norm_start == t.norm_end + 1);
+                let next = || {
+                    ts.tokens
+                        .get(i + 1)
+                        .filter(|n| n.norm_start == t.norm_end + 1)
+                };
                 let mut next_key = None;
-                for k in info.start..info.start + info.len {
-                    let c = memo.cands[k as usize];
+                for c in &memo.cands[info.start as usize..(info.start + info.len) as usize] {
                     if c.tokens > 1 {
-                        let Some(n) = next else { continue };
+                        let Some(n) = next() else { continue };
                         if c.has_second {
                             let got = *next_key.get_or_insert_with(|| {
                                 pack_at(norm, n.norm_start as usize, n.norm_end as usize)
@@ -589,13 +618,13 @@ impl Lexicons {
                             continue;
                         }
                     }
-                    self.claim(&c, start, start + c.tokens, &mut next_free, &mut out);
+                    self.claim(c, start, start + c.tokens, &mut next_free, &mut out);
                 }
             }
+            memo.found = found;
         });
         out
     }
-
     /// Records candidate `c` at tokens `start..end` for each of its kinds whose
     /// earlier matches end before `start` (leftmost-longest, one match per token).
     #[inline]
@@ -661,9 +690,17 @@ impl Lexicons {
                 }
             }
         }
-        let info = WordInfo {
-            start,
-            len: memo.cands.len() as u32 - start,
+        let len = memo.cands.len() as u32 - start;
+        let only = memo.cands[start as usize..].first().copied();
+        let info = match only {
+            Some(c) if len == 1 && c.tokens == 1 && c.n_entries == 1 => {
+                memo.cands.truncate(start as usize);
+                WordInfo {
+                    start: c.entry,
+                    len: SIMPLE | u32::from(c.kind),
+                }
+            }
+            _ => WordInfo { start, len },
         };
         match pack(word) {
             Some(k) => {

@@ -214,11 +214,24 @@ impl Annotations {
 
 /// Per-token sentiment and rule annotations from the matches.
 pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
+    let rule_hits = |k: Kind| {
+        m.of(k)
+            .iter()
+            .map(|h| (h.end - h.start) as usize)
+            .sum::<usize>()
+    };
     let mut info = Annotations {
         at: vec![0; ts.tokens.len()],
-        ..Annotations::default()
+        infos: Vec::with_capacity(
+            rule_hits(Kind::Sentiment)
+                + rule_hits(Kind::Boosters)
+                + rule_hits(Kind::Negators)
+                + m.of(Kind::Contrast).len(),
+        ),
+        valence: Vec::with_capacity(m.of(Kind::Sentiment).len()),
+        contrast: Vec::with_capacity(m.of(Kind::Contrast).len()),
     };
-    let weight = |h: &Hit| lex.entries[h.entry as usize].weight;
+    let weight = |h: &Hit| lex.weight_of(h.entry).0;
     for h in m.of(Kind::Sentiment) {
         let (s, e) = (h.start as usize, h.end as usize);
         info.slot(s).valence = weight(h);
@@ -330,15 +343,20 @@ fn sentiment_in<'a>(
             continue;
         }
         scratch.words.clear();
+        // The (up to) three words before, nearest first.
+        let mut before = [0usize; 3];
+        let mut at = 0;
         let mut j = p;
-        while j > toks.start && scratch.words.len() < 3 {
+        while j > toks.start && at < 3 {
             j -= 1;
             if is_rule_word(&ts.tokens[j]) {
-                scratch.words.push(rule_word(text, ts, info, j));
+                before[at] = j;
+                at += 1;
             }
         }
-        scratch.words.reverse();
-        let at = scratch.words.len();
+        for &b in before[..at].iter().rev() {
+            scratch.words.push(rule_word(text, ts, info, b));
+        }
         scratch.words.push(rule_word(text, ts, info, p));
         if let Some(q) = (p + 1..toks.end).find(|&q| is_rule_word(&ts.tokens[q])) {
             scratch.words.push(rule_word(text, ts, info, q));
@@ -361,15 +379,12 @@ fn sentiment_in<'a>(
 fn rule_word<'a>(text: &str, ts: &'a TokenStream, info: &Annotations, p: usize) -> Word<'a> {
     let t = &ts.tokens[p];
     let ti = &info[p];
-    Word {
-        lower: ts.norm(t),
-        upper: is_upper(text, t),
-        valence: ti.valence(),
-        in_lexicon: ti.in_lexicon,
-        booster: ti.booster(),
-        negator: ti.negator(),
-        contrast: ti.contrast(),
-    }
+    Word::raw(
+        ts.norm(t),
+        is_upper(text, t),
+        ti.in_lexicon,
+        [ti.valence, ti.booster, ti.negator, ti.contrast],
+    )
 }
 
 fn is_upper(text: &str, t: &Token) -> bool {
@@ -416,8 +431,11 @@ pub fn score_annotated(
     let stance = m.of(Kind::Stance);
     let targets = m.of(Kind::Targets);
     let (mut si, mut ti) = (0, 0);
-    let mut mentioned = vec![false; n_targets];
+    // Per sentence: the stance tallies of the axes it touches, and the targets it
+    // mentions; only those are merged, since merging an empty tally changes nothing.
     let mut sentence_axes = vec![AxisTally::default(); n_axes];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut mentioned: Vec<usize> = Vec::new();
     for s in sentences {
         let toks = s.tokens();
         // Sentences come in order, so their valence and contrast tokens are found by
@@ -460,47 +478,52 @@ pub fn score_annotated(
             t.positive_sentences += u32::from(scores.compound >= SENTIMENT_THRESHOLD);
             t.negative_sentences += u32::from(scores.compound <= -SENTIMENT_THRESHOLD);
         }
-        sentence_axes
-            .iter_mut()
-            .for_each(|a| *a = AxisTally::default());
         while si < stance.len() && (stance[si].start as usize) < toks.end {
             let h = &stance[si];
             si += 1;
             if (h.start as usize) < toks.start {
                 continue;
             }
-            let e = &lex.entries[h.entry as usize];
-            let w =
-                e.weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
-            sentence_axes[e.category as usize].add(w);
+            let (weight, c) = lex.weight_of(h.entry);
+            let w = weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
+            if sentence_axes[c].hits == 0 {
+                touched.push(c);
+            }
+            sentence_axes[c].add(w);
         }
-        for (a, s) in t.axes.iter_mut().zip(&sentence_axes) {
-            a.merge(s);
-        }
-        mentioned.iter_mut().for_each(|x| *x = false);
         while ti < targets.len() && (targets[ti].start as usize) < toks.end {
             let h = &targets[ti];
             ti += 1;
-            if (h.start as usize) >= toks.start {
-                mentioned[lex.entries[h.entry as usize].category as usize] = true;
+            let k = lex.weight_of(h.entry).1;
+            if (h.start as usize) >= toks.start && !mentioned.contains(&k) {
+                mentioned.push(k);
             }
         }
-        for (k, tt) in out.targets.iter_mut().enumerate() {
-            if mentioned[k] && has_words {
+        for &c in &touched {
+            t.axes[c].merge(&sentence_axes[c]);
+        }
+        if has_words {
+            for &k in &mentioned {
+                let tt = &mut out.targets[k];
                 tt.sentences += 1;
                 tt.sentiment_sum += scores.compound;
-                for (a, s) in tt.axes.iter_mut().zip(&sentence_axes) {
-                    a.merge(s);
+                for &c in &touched {
+                    tt.axes[c].merge(&sentence_axes[c]);
                 }
             }
         }
+        for &c in &touched {
+            sentence_axes[c] = AxisTally::default();
+        }
+        touched.clear();
+        mentioned.clear();
     }
     out.tally.sentiment_hits = m.of(Kind::Sentiment).len() as u32;
     for h in m.of(Kind::Frames) {
-        let e = &lex.entries[h.entry as usize];
-        let f = &mut out.tally.frames[e.category as usize];
+        let (w, c) = lex.weight_of(h.entry);
+        let f = &mut out.tally.frames[c];
         f.0 += 1;
-        f.1 += e.weight;
+        f.1 += w;
     }
     out.term_hits = count_entries(m, lex.entries.len());
     out
@@ -846,15 +869,15 @@ mod tests {
                     _ => {}
                 },
                 TokenKind::Clitic => {}
-                _ => words.push(Word {
-                    lower: ts.norm(t),
-                    upper: is_upper(text, t),
-                    valence: info[i].valence(),
-                    in_lexicon: info[i].in_lexicon,
-                    booster: info[i].booster(),
-                    negator: info[i].negator(),
-                    contrast: info[i].contrast(),
-                }),
+                _ => {
+                    let mut w = Word::new(ts.norm(t), is_upper(text, t));
+                    w.in_lexicon = info[i].in_lexicon;
+                    w.set_valence(info[i].valence());
+                    w.set_booster(info[i].booster());
+                    w.set_negator(info[i].negator());
+                    w.set_contrast(info[i].contrast());
+                    words.push(w);
+                }
             }
         }
         vader::score_words(&words, bangs, qmarks, vader::Mode::Fixed, false)

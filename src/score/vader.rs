@@ -192,26 +192,76 @@ pub enum Mode {
     Fixed,
 }
 
-/// One word as the rule engine sees it.
-#[derive(Debug, Clone, Default)]
+/// One word as the rule engine sees it. The lexicon values are NaN when absent (read
+/// them through the accessors): the rule engine builds a few of these per sentiment
+/// word, and `Option<f64>` would make each half as large again.
+#[derive(Debug, Clone)]
 pub struct Word<'a> {
     pub lower: &'a str,
     /// Python's `str.isupper()` of the word as written.
     pub upper: bool,
-    pub valence: Option<f64>,
     /// In the lexicon without a valence of its own (inside a multi-word match).
     pub in_lexicon: bool,
-    pub booster: Option<f64>,
-    /// A negator and its scalar (VADER: −0.74).
-    pub negator: Option<f64>,
+    valence: f64,
+    booster: f64,
+    /// A negator's scalar (VADER: −0.74).
+    negator: f64,
     /// A contrast word ("but"): the weight multiplies what follows it, `2 - weight`
     /// what precedes it (VADER: 1.5 and 0.5).
-    pub contrast: Option<f64>,
+    contrast: f64,
 }
 
-impl Word<'_> {
+fn some(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+impl<'a> Word<'a> {
+    /// A word with no lexicon values.
+    pub fn new(lower: &'a str, upper: bool) -> Word<'a> {
+        Word::raw(lower, upper, false, [f64::NAN; 4])
+    }
+
+    /// A word from NaN-coded values: valence, booster, negator, contrast.
+    pub fn raw(lower: &'a str, upper: bool, in_lexicon: bool, v: [f64; 4]) -> Word<'a> {
+        Word {
+            lower,
+            upper,
+            in_lexicon,
+            valence: v[0],
+            booster: v[1],
+            negator: v[2],
+            contrast: v[3],
+        }
+    }
+
+    pub fn valence(&self) -> Option<f64> {
+        some(self.valence)
+    }
+    pub fn booster(&self) -> Option<f64> {
+        some(self.booster)
+    }
+    pub fn negator(&self) -> Option<f64> {
+        some(self.negator)
+    }
+    pub fn contrast(&self) -> Option<f64> {
+        some(self.contrast)
+    }
+
+    pub fn set_valence(&mut self, v: Option<f64>) {
+        self.valence = v.unwrap_or(f64::NAN);
+    }
+    pub fn set_booster(&mut self, v: Option<f64>) {
+        self.booster = v.unwrap_or(f64::NAN);
+    }
+    pub fn set_negator(&mut self, v: Option<f64>) {
+        self.negator = v.unwrap_or(f64::NAN);
+    }
+    pub fn set_contrast(&mut self, v: Option<f64>) {
+        self.contrast = v.unwrap_or(f64::NAN);
+    }
+
     fn known(&self) -> bool {
-        self.valence.is_some() || self.in_lexicon
+        !self.valence.is_nan() || self.in_lexicon
     }
 }
 
@@ -293,15 +343,15 @@ pub fn score_words_with(
     let is_cap_diff = caps > 0 && caps < n;
     sentiments.clear();
     for (i, w) in words.iter().enumerate() {
-        if w.booster.is_some() || (i + 1 < n && w.lower == "kind" && words[i + 1].lower == "of") {
+        if w.booster().is_some() || (i + 1 < n && w.lower == "kind" && words[i + 1].lower == "of") {
             sentiments.push(0.0);
             continue;
         }
         sentiments.push(valence_of(words, i, is_cap_diff, idioms));
     }
-    let contrast = words.iter().position(|w| w.contrast.is_some());
+    let contrast = words.iter().position(|w| w.contrast().is_some());
     if let Some(bi) = contrast {
-        let after = words[bi].contrast.unwrap_or(1.5);
+        let after = words[bi].contrast().unwrap_or(1.5);
         let before = 2.0 - after;
         match mode {
             Mode::Exact => but_check_exact(sentiments, bi, before, after),
@@ -336,7 +386,8 @@ fn but_check_exact(s: &mut [f64], bi: usize, before: f64, after: f64) {
 /// It reads at most three words before `i` and one after, so a window of the sentence
 /// around `i` gives the same result as the whole sentence.
 pub fn word_valence(w: &[Word<'_>], i: usize, is_cap_diff: bool) -> f64 {
-    if w[i].booster.is_some() || (i + 1 < w.len() && w[i].lower == "kind" && w[i + 1].lower == "of")
+    if w[i].booster().is_some()
+        || (i + 1 < w.len() && w[i].lower == "kind" && w[i + 1].lower == "of")
     {
         return 0.0;
     }
@@ -377,7 +428,9 @@ pub fn score_sparse(
 
 fn valence_of(w: &[Word<'_>], i: usize, is_cap_diff: bool, idioms: bool) -> f64 {
     let item = &w[i];
-    let Some(base) = item.valence else { return 0.0 };
+    let Some(base) = item.valence() else {
+        return 0.0;
+    };
     let n = w.len();
     let lower = |k: usize| w[k].lower;
     let mut valence = base;
@@ -417,7 +470,9 @@ fn valence_of(w: &[Word<'_>], i: usize, is_cap_diff: bool, idioms: bool) -> f64 
 }
 
 fn scalar_inc_dec(word: &Word<'_>, valence: f64, is_cap_diff: bool) -> f64 {
-    let Some(b) = word.booster else { return 0.0 };
+    let Some(b) = word.booster() else {
+        return 0.0;
+    };
     let mut scalar = b;
     if valence < 0.0 {
         scalar *= -1.0;
@@ -434,7 +489,7 @@ fn scalar_inc_dec(word: &Word<'_>, valence: f64, is_cap_diff: bool) -> f64 {
 
 /// The negation scalar of a word: its own, or VADER's for any word with "n't".
 fn negated(w: &Word<'_>) -> Option<f64> {
-    w.negator.or_else(|| has_nt(w.lower).then_some(N_SCALAR))
+    w.negator().or_else(|| has_nt(w.lower).then_some(N_SCALAR))
 }
 
 /// Whether a word contains "n't" (VADER negates with any such word). Looks for the
@@ -647,14 +702,13 @@ impl Analyzer {
         let mut words: Vec<Word<'_>> = raw
             .iter()
             .zip(&lowers)
-            .map(|(w, l)| Word {
-                lower: l,
-                upper: py_isupper(w),
-                valence: self.lexicon.get(l.as_str()).copied(),
-                in_lexicon: false,
-                booster: self.boosters.get(l.as_str()).copied(),
-                negator: self.negators.iter().any(|n| n == l).then_some(N_SCALAR),
-                contrast: (l == "but").then_some(1.5),
+            .map(|(w, l)| {
+                let mut word = Word::new(l, py_isupper(w));
+                word.set_valence(self.lexicon.get(l.as_str()).copied());
+                word.set_booster(self.boosters.get(l.as_str()).copied());
+                word.set_negator(self.negators.iter().any(|n| n == l).then_some(N_SCALAR));
+                word.set_contrast((l == "but").then_some(1.5));
+                word
             })
             .collect();
         if self.mode == Mode::Fixed && self.max_phrase > 1 {
@@ -664,9 +718,9 @@ impl Analyzer {
                 for len in (2..=self.max_phrase.min(words.len() - i)).rev() {
                     let phrase = lowers[i..i + len].join(" ");
                     if let Some(&v) = self.phrases.get(&phrase) {
-                        words[i].valence = Some(v);
+                        words[i].set_valence(Some(v));
                         for w in &mut words[i + 1..i + len] {
-                            w.valence = None;
+                            w.set_valence(None);
                             w.in_lexicon = true;
                         }
                         matched = len;
