@@ -109,7 +109,7 @@ struct Memo {
     recent: Vec<(Key, WordInfo)>,
 }
 
-const RECENT_BITS: u32 = 12;
+const RECENT_BITS: u32 = 14;
 
 /// A word of 1 to 15 bytes as two integers: its bytes, zero-padded, with the length
 /// in the top byte (so no two words collide). Nearly every news word fits.
@@ -544,8 +544,9 @@ impl Lexicons {
             // Two passes: look every token up, keeping those that start something
             // without a branch (about half do, unpredictably), then match those.
             let mut found = std::mem::take(&mut memo.found);
-            found.clear();
-            found.resize(ts.tokens.len(), (0, NOTHING));
+            if found.len() < ts.tokens.len() {
+                found.resize(ts.tokens.len(), (0, NOTHING));
+            }
             let mut n = 0;
             for (i, t) in ts.tokens.iter().enumerate() {
                 if self.start_kinds & (1 << t.kind as u8) == 0 {

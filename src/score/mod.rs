@@ -639,7 +639,8 @@ pub fn negator_before(
         if let Some(n) = info[i].negator() {
             return Some((i, n));
         }
-        if vader::has_nt(ts.norm(t)) {
+        let word = &ts.norm.as_bytes()[t.norm_start as usize..t.norm_end as usize];
+        if vader::has_nt_bytes(word) {
             return Some((i, vader::N_SCALAR));
         }
     }

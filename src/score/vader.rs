@@ -495,8 +495,13 @@ fn negated(w: &Word<'_>) -> Option<f64> {
 /// Whether a word contains "n't" (VADER negates with any such word). Looks for the
 /// apostrophe first: few words have one, and a substring search per word is not free.
 pub fn has_nt(word: &str) -> bool {
-    let b = word.as_bytes();
-    b.len() >= 3 && b[1..b.len() - 1].contains(&b'\'') && word.contains("n't")
+    has_nt_bytes(word.as_bytes())
+}
+
+/// [`has_nt`] of a word's bytes.
+#[inline]
+pub fn has_nt_bytes(b: &[u8]) -> bool {
+    b.len() >= 3 && b[1..b.len() - 1].contains(&b'\'') && b.windows(3).any(|w| w == b"n't")
 }
 
 fn negation_check(valence: f64, w: &[Word<'_>], start_i: usize, i: usize) -> f64 {

@@ -88,6 +88,7 @@ impl TokenStream {
         }
     }
 
+    #[inline]
     pub fn norm(&self, t: &Token) -> &str {
         &self.norm[t.norm_start as usize..t.norm_end as usize]
     }
