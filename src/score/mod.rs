@@ -183,6 +183,9 @@ pub struct Annotations {
     /// Tokens with a valence, and tokens with a contrast weight, ascending.
     valence: Vec<u32>,
     contrast: Vec<u32>,
+    /// `!` and `?` tokens, ascending (VADER's punctuation emphasis).
+    bangs: Vec<u32>,
+    qmarks: Vec<u32>,
 }
 
 impl std::ops::Index<usize> for Annotations {
@@ -230,6 +233,7 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
         ),
         valence: Vec::with_capacity(m.of(Kind::Sentiment).len()),
         contrast: Vec::with_capacity(m.of(Kind::Contrast).len()),
+        ..Annotations::default()
     };
     let weight = |h: &Hit| lex.weight_of(h.entry).0;
     for h in m.of(Kind::Sentiment) {
@@ -257,6 +261,21 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
     for h in m.of(Kind::Contrast) {
         info.slot(h.start as usize).contrast = weight(h);
         info.contrast.push(h.start);
+    }
+    // A '!' or '?' is always a one-character punctuation token (full-width forms are
+    // ASCII after NFKC), so a byte search of the normalized text finds them all.
+    for at in memchr::memchr2_iter(b'!', b'?', ts.norm.as_bytes()) {
+        let k = ts.tokens.partition_point(|t| (t.norm_start as usize) < at);
+        if let Some(t) = ts.tokens.get(k)
+            && t.norm_start as usize == at
+            && t.kind == TokenKind::Punct
+        {
+            match ts.norm(t) {
+                "!" => info.bangs.push(k as u32),
+                "?" => info.qmarks.push(k as u32),
+                _ => {}
+            }
+        }
     }
     info
 }
@@ -330,11 +349,52 @@ fn sentiment_in<'a>(
             n += 1;
         }
     }
-    // Positions are token indices: only their order matters to the "but" rule.
-    let contrast = contrast
+    let contrast = first_contrast(ts, info, contrast);
+    word_values(text, ts, info, toks, valence, scratch);
+    vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
+}
+
+/// The compound score of a sentence with at least one valence token, given its `!`
+/// and `?` counts: the compound needs neither the word count nor a pass over the
+/// sentence's tokens.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the pieces a sentence's cursors give"
+)]
+fn sentence_compound<'a>(
+    text: &str,
+    ts: &'a TokenStream,
+    info: &Annotations,
+    toks: Range<usize>,
+    valence: &[u32],
+    contrast: &[u32],
+    (bangs, qmarks): (usize, usize),
+    scratch: &mut Scratch<'a>,
+) -> f64 {
+    let contrast = first_contrast(ts, info, contrast);
+    word_values(text, ts, info, toks, valence, scratch);
+    // Any word count above zero gives the same compound.
+    vader::score_sparse(&mut scratch.values, 1, contrast, bangs, qmarks).compound
+}
+
+/// The first contrast word among `contrast` tokens that VADER sees as a word, with its
+/// weight. Positions are token indices: only their order matters to the "but" rule.
+fn first_contrast(ts: &TokenStream, info: &Annotations, contrast: &[u32]) -> Option<(usize, f64)> {
+    contrast
         .iter()
         .find(|&&c| is_rule_word(&ts.tokens[c as usize]))
-        .map(|&c| (c as usize, info[c as usize].contrast));
+        .map(|&c| (c as usize, info[c as usize].contrast))
+}
+
+/// VADER's value of each valence token of the span `toks`, into `scratch.values`.
+fn word_values<'a>(
+    text: &str,
+    ts: &'a TokenStream,
+    info: &Annotations,
+    toks: Range<usize>,
+    valence: &[u32],
+    scratch: &mut Scratch<'a>,
+) {
     let mut cap_diff: Option<bool> = None;
     scratch.values.clear();
     for &p in valence {
@@ -363,6 +423,8 @@ fn sentiment_in<'a>(
         }
         let is_cap_diff = if scratch.words.iter().any(|w| w.upper) {
             *cap_diff.get_or_insert_with(|| {
+                let tokens = &ts.tokens[toks.clone()];
+                let n = tokens.iter().filter(|t| is_rule_word(t)).count();
                 let caps = tokens.iter().filter(|t| is_upper(text, t)).count();
                 caps > 0 && caps < n
             })
@@ -372,7 +434,6 @@ fn sentiment_in<'a>(
         let v = vader::word_valence(&scratch.words, at, is_cap_diff);
         scratch.values.push((p, v));
     }
-    vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
 }
 
 /// Token `p` as VADER's rules see it.
@@ -427,7 +488,7 @@ pub fn score_annotated(
         ..ArticleScores::default()
     };
     let mut scratch = Scratch::default();
-    let (mut vi, mut ci) = (0, 0);
+    let (mut vi, mut ci, mut bi, mut qi) = (0, 0, 0, 0);
     let stance = m.of(Kind::Stance);
     let targets = m.of(Kind::Targets);
     let (mut si, mut ti) = (0, 0);
@@ -456,27 +517,32 @@ pub fn score_annotated(
         let cn;
         (ci, cn) = advance(contrast, ci);
         // Without a sentiment word every valence is 0 and VADER's compound is exactly 0.
-        let scores = if vn > 0 {
-            sentiment_in(
+        let compound = if vn > 0 {
+            let bn;
+            (bi, bn) = advance(&info.bangs, bi);
+            let qn;
+            (qi, qn) = advance(&info.qmarks, qi);
+            sentence_compound(
                 text,
                 ts,
                 info,
                 toks.clone(),
                 &valence[vi..vi + vn],
                 &contrast[ci..ci + cn],
+                (bn, qn),
                 &mut scratch,
             )
         } else {
-            Scores::default()
+            0.0
         };
         let has_words = ts.tokens[toks.clone()].iter().any(Token::is_wordlike);
-        out.sentence_compound.push(scores.compound);
+        out.sentence_compound.push(compound);
         let t = &mut out.tally;
         if has_words {
             t.sentences += 1;
-            t.sentiment_sum += scores.compound;
-            t.positive_sentences += u32::from(scores.compound >= SENTIMENT_THRESHOLD);
-            t.negative_sentences += u32::from(scores.compound <= -SENTIMENT_THRESHOLD);
+            t.sentiment_sum += compound;
+            t.positive_sentences += u32::from(compound >= SENTIMENT_THRESHOLD);
+            t.negative_sentences += u32::from(compound <= -SENTIMENT_THRESHOLD);
         }
         while si < stance.len() && (stance[si].start as usize) < toks.end {
             let h = &stance[si];
@@ -506,7 +572,7 @@ pub fn score_annotated(
             for &k in &mentioned {
                 let tt = &mut out.targets[k];
                 tt.sentences += 1;
-                tt.sentiment_sum += scores.compound;
+                tt.sentiment_sum += compound;
                 for &c in &touched {
                     tt.axes[c].merge(&sentence_axes[c]);
                 }
@@ -910,6 +976,44 @@ mod tests {
             }
         }
         assert!(checked > 300, "most sentences carry sentiment: {checked}");
+    }
+
+    /// The article path (cursors over the article's valence, contrast and `!`/`?`
+    /// tokens, compound only) gives every sentence the compound of scoring it alone.
+    #[test]
+    fn article_sentences_score_as_they_do_alone() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let l = Lexicons::load_dir(&root.join("lexicons")).unwrap();
+        let lines =
+            std::fs::read_to_string(root.join("tests/fixtures/vader/sentences.txt")).unwrap();
+        // Paragraphs of a few test sentences each, so sentences share paragraphs.
+        let body: Vec<String> = lines
+            .lines()
+            .collect::<Vec<_>>()
+            .chunks(3)
+            .map(|c| c.join(" "))
+            .collect();
+        let text = format!("Title\n\n{}", body.join("\n\n"));
+        let a = Article {
+            id: String::new(),
+            path: String::new(),
+            line: None,
+            format: Format::Text,
+            text: text.clone(),
+            meta: Meta::default(),
+            outlet_source: OutletSource::Unknown,
+        };
+        let d = Doc::prepare(&a).unwrap();
+        let m = l.match_tokens(&d.tokens);
+        let info = annotate(&d.tokens, &m, &l);
+        let scores = score_annotated(&text, &d.tokens, &d.sentences, &m, &l, &info);
+        let mut nonzero = 0;
+        for (s, &c) in d.sentences.iter().zip(&scores.sentence_compound) {
+            let alone = span_sentiment(&text, &d.tokens, &info, s.tokens()).compound;
+            assert_eq!(c, alone, "{}", &text[s.range()]);
+            nonzero += usize::from(c != 0.0);
+        }
+        assert!(nonzero > 300, "{nonzero}");
     }
 
     #[test]
