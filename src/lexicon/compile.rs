@@ -102,8 +102,10 @@ struct Memo {
     words: FxHashMap<Box<str>, WordInfo>,
     /// The candidates of remembered words (ranges named by `WordInfo`).
     cands: Vec<Cand>,
-    /// Scratch: the tokens of the article being matched that start something.
+    /// Scratch: the tokens of the article being matched that start something, and
+    /// its hits per entry.
     found: Vec<(u32, WordInfo)>,
+    counter: Counter,
     /// A small direct-mapped cache in front of `short`: news vocabulary is Zipfian,
     /// and one multiply and one compare beat a hash-table probe.
     recent: Vec<(Key, WordInfo)>,
@@ -176,6 +178,49 @@ pub struct Hit {
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
     pub by_kind: [Vec<Hit>; Kind::ALL.len()],
+    /// (entry id, hits) of every entry that matched, by entry id.
+    pub term_hits: Vec<(u32, u32)>,
+}
+
+/// Hits per entry, counted as they are found: a dense array (all zero between
+/// articles) read back in id order through a bitset of the entries hit, so nothing
+/// is sorted and the hits are not walked twice.
+#[derive(Default)]
+struct Counter {
+    counts: Vec<u32>,
+    seen: Vec<u64>,
+    distinct: usize,
+}
+
+impl Counter {
+    fn ready(&mut self, entries: usize) {
+        if self.counts.len() < entries {
+            self.counts.resize(entries, 0);
+            self.seen.resize(entries.div_ceil(64), 0);
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, e: u32) {
+        let e = e as usize;
+        self.distinct += usize::from(self.counts[e] == 0);
+        self.counts[e] += 1;
+        self.seen[e / 64] |= 1 << (e % 64);
+    }
+
+    /// The counts so far, by entry id; leaves the counter empty.
+    fn take(&mut self) -> Vec<(u32, u32)> {
+        let mut out = Vec::with_capacity(std::mem::take(&mut self.distinct));
+        for (w, bits) in self.seen.iter_mut().enumerate() {
+            let mut b = std::mem::take(bits);
+            while b != 0 {
+                let e = w * 64 + b.trailing_zeros() as usize;
+                b &= b - 1;
+                out.push((e as u32, std::mem::take(&mut self.counts[e])));
+            }
+        }
+        out
+    }
 }
 
 impl Matches {
@@ -544,6 +589,8 @@ impl Lexicons {
             // Two passes: look every token up, keeping those that start something
             // without a branch (about half do, unpredictably), then match those.
             let mut found = std::mem::take(&mut memo.found);
+            let mut counter = std::mem::take(&mut memo.counter);
+            counter.ready(self.entries.len());
             if found.len() < ts.tokens.len() {
                 found.resize(ts.tokens.len(), (0, NOTHING));
             }
@@ -591,6 +638,7 @@ impl Lexicons {
                             start,
                             end: start + 1,
                         });
+                        counter.add(info.start);
                     }
                     continue;
                 }
@@ -619,10 +667,13 @@ impl Lexicons {
                             continue;
                         }
                     }
-                    self.claim(c, start, start + c.tokens, &mut next_free, &mut out);
+                    let span = (start, start + c.tokens);
+                    self.claim(c, span, &mut next_free, &mut out, &mut counter);
                 }
             }
             memo.found = found;
+            out.term_hits = counter.take();
+            memo.counter = counter;
         });
         out
     }
@@ -632,10 +683,10 @@ impl Lexicons {
     fn claim(
         &self,
         c: &Cand,
-        start: u32,
-        end: u32,
+        (start, end): (u32, u32),
         next_free: &mut [u32; Kind::ALL.len()],
         out: &mut Matches,
+        counter: &mut Counter,
     ) {
         if c.n_entries == 1 {
             let ki = c.kind as usize;
@@ -646,6 +697,7 @@ impl Lexicons {
                     start,
                     end,
                 });
+                counter.add(c.entry);
             }
             return;
         }
@@ -667,6 +719,7 @@ impl Lexicons {
                     start,
                     end,
                 });
+                counter.add(e);
             }
         }
     }
@@ -1080,6 +1133,12 @@ mod tests {
                 for kind in Kind::ALL {
                     assert_eq!(fast.of(kind), slow.of(kind), "{kind:?} in {text:?}");
                 }
+                let mut counts = std::collections::BTreeMap::new();
+                for h in slow.by_kind.iter().flatten() {
+                    *counts.entry(h.entry).or_insert(0u32) += 1;
+                }
+                let counts: Vec<(u32, u32)> = counts.into_iter().collect();
+                assert_eq!(fast.term_hits, counts);
             }
         }
     }

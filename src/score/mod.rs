@@ -591,50 +591,8 @@ pub fn score_annotated(
         f.0 += 1;
         f.1 += w;
     }
-    out.term_hits = count_entries(m, lex.entries.len());
+    out.term_hits = m.term_hits.clone();
     out
-}
-
-/// Hits per entry id (all zero between articles) and a bitset of the entries hit.
-#[derive(Default)]
-struct EntryCounts {
-    counts: Vec<u32>,
-    seen: Vec<u64>,
-}
-
-thread_local! {
-    static ENTRY_COUNTS: std::cell::RefCell<EntryCounts> = std::cell::RefCell::default();
-}
-
-/// (entry id, hits) of every entry that matched, by entry id: counted in a dense
-/// per-thread array and read back in id order through a bitset, so nothing is sorted.
-fn count_entries(m: &Matches, entries: usize) -> Vec<(u32, u32)> {
-    ENTRY_COUNTS.with(|c| {
-        let c = &mut *c.borrow_mut();
-        if c.counts.len() < entries {
-            c.counts.resize(entries, 0);
-            c.seen.resize(entries.div_ceil(64), 0);
-        }
-        let mut distinct = 0;
-        for hits in &m.by_kind {
-            for h in hits {
-                let e = h.entry as usize;
-                distinct += usize::from(c.counts[e] == 0);
-                c.counts[e] += 1;
-                c.seen[e / 64] |= 1 << (e % 64);
-            }
-        }
-        let mut out = Vec::with_capacity(distinct);
-        for (w, bits) in c.seen.iter_mut().enumerate() {
-            let mut b = std::mem::take(bits);
-            while b != 0 {
-                let e = w * 64 + b.trailing_zeros() as usize;
-                b &= b - 1;
-                out.push((e as u32, std::mem::take(&mut c.counts[e])));
-            }
-        }
-        out
-    })
 }
 
 /// The scores of a span of tokens (a statement): its sentiment as one unit, its
