@@ -595,6 +595,12 @@ impl Lexicons {
                 found.resize(ts.tokens.len(), (0, NOTHING));
             }
             let mut n = 0;
+            // Out of the memo for the loop, as an array of known size: no reloads of
+            // its address and no bounds checks in the hottest line.
+            let mut recent_vec = std::mem::take(&mut memo.recent);
+            let recent: &mut [(Key, WordInfo); 1 << RECENT_BITS] = (&mut recent_vec[..])
+                .try_into()
+                .expect("the cache has its fixed size");
             for (i, t) in ts.tokens.iter().enumerate() {
                 if self.start_kinds & (1 << t.kind as u8) == 0 {
                     continue;
@@ -603,7 +609,7 @@ impl Lexicons {
                 let info = match pack_at(norm, a, b) {
                     Some(k) => {
                         let slot = slot_of(k);
-                        let (key, info) = memo.recent[slot];
+                        let (key, info) = recent[slot];
                         if key == k {
                             info
                         } else {
@@ -611,7 +617,7 @@ impl Lexicons {
                                 Some(info) => info,
                                 None => self.learn(&mut memo, ts.norm(t)),
                             };
-                            memo.recent[slot] = (k, info);
+                            recent[slot] = (k, info);
                             info
                         }
                     }
@@ -626,6 +632,7 @@ impl Lexicons {
                 found[n] = (i as u32, info);
                 n += usize::from(info.len != 0);
             }
+            memo.recent = recent_vec;
             let mut next_free = [0u32; Kind::ALL.len()];
             for &(i, info) in &found[..n] {
                 let start = i;

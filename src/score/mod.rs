@@ -264,8 +264,21 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
     }
     // A '!' or '?' is always a one-character punctuation token (full-width forms are
     // ASCII after NFKC), so a byte search of the normalized text finds them all.
+    let mut from = 0;
     for at in memchr::memchr2_iter(b'!', b'?', ts.norm.as_bytes()) {
-        let k = ts.tokens.partition_point(|t| (t.norm_start as usize) < at);
+        // Positions ascend: gallop forward from the last one instead of searching
+        // the whole article each time.
+        let before = |k: usize| (ts.tokens[k].norm_start as usize) < at;
+        let mut step = 1;
+        let mut hi = from;
+        while hi < ts.tokens.len() && before(hi) {
+            from = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        let hi = hi.min(ts.tokens.len());
+        let k = from + ts.tokens[from..hi].partition_point(|t| (t.norm_start as usize) < at);
+        from = k;
         if let Some(t) = ts.tokens.get(k)
             && t.norm_start as usize == at
             && t.kind == TokenKind::Punct
