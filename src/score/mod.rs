@@ -427,6 +427,19 @@ fn word_values<'a>(
                 at += 1;
             }
         }
+        // Most sentiment words stand among plain words, where every rule leaves the
+        // lexicon valence as it is: no need to build the window.
+        let item = &info[p];
+        if item.booster.is_nan()
+            && !is_upper(text, &ts.tokens[p])
+            && plain_item(word_bytes(ts, p))
+            && before[..at]
+                .iter()
+                .all(|&b| info.at[b] == 0 && plain_before(word_bytes(ts, b)))
+        {
+            scratch.values.push((p, item.valence));
+            continue;
+        }
         for &b in before[..at].iter().rev() {
             scratch.words.push(rule_word(text, ts, info, b));
         }
@@ -447,6 +460,32 @@ fn word_values<'a>(
         let v = vader::word_valence(&scratch.words, at, is_cap_diff);
         scratch.values.push((p, v));
     }
+}
+
+/// The normalized bytes of token `p`.
+#[inline]
+fn word_bytes(ts: &TokenStream, p: usize) -> &[u8] {
+    let t = &ts.tokens[p];
+    &ts.norm.as_bytes()[t.norm_start as usize..t.norm_end as usize]
+}
+
+/// Whether VADER's rules leave a sentiment word's valence alone on account of the
+/// word itself (given it is no booster and not in capitals): "no" and the "kind" of
+/// "kind of" have rules of their own.
+#[inline]
+fn plain_item(w: &[u8]) -> bool {
+    !matches!(w, b"no" | b"kind")
+}
+
+/// Whether a word (with no annotation) among the three before a sentiment word leaves
+/// its valence alone: not "no", "never", "so", "this", "without" or "least", and no
+/// "n't" (see `vader::valence_of`, `negation_check` and `least_check`).
+#[inline]
+fn plain_before(w: &[u8]) -> bool {
+    !matches!(
+        w,
+        b"no" | b"so" | b"this" | b"never" | b"least" | b"without"
+    ) && !vader::has_nt_bytes(w)
 }
 
 /// Token `p` as VADER's rules see it.
@@ -947,6 +986,78 @@ mod tests {
             }
         }
         assert!(checked > 300, "most sentences carry sentiment: {checked}");
+    }
+
+    /// Random sentences dense in what VADER's rules read (sentiment words, boosters,
+    /// negators, "n't", "no", "never so", "without doubt", "at least", "kind of",
+    /// capitals, "but", "!" and "?"): the windowed engine and its plain-window
+    /// shortcut agree with the full engine.
+    #[test]
+    fn windowed_sentiment_equals_the_full_engine_on_rule_dense_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let shipped = Lexicons::load_dir(&root.join("lexicons")).unwrap();
+        // Also a sentiment lexicon alone: then "so", "never" or "don't" are rule words
+        // only by VADER's built-in rules, not by annotations.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("sentiment.tsv"),
+            "good\tgeneral\t1.9\nhostile\tgeneral\t-2\nmutual trust\tgeneral\t2.5\ntrust\tgeneral\t1.5\nkind\tgeneral\t1.8\nno\tgeneral\t-1.2\n",
+        )
+        .unwrap();
+        let bare = Lexicons::load_dir(d.path()).unwrap();
+        for l in [&shipped, &bare] {
+            rule_dense_sentences(l, &shipped);
+        }
+    }
+
+    fn rule_dense_sentences(l: &Lexicons, words_from: &Lexicons) {
+        let mut vocab: Vec<String> = Vec::new();
+        let l2 = words_from;
+        for kind in [
+            Kind::Sentiment,
+            Kind::Boosters,
+            Kind::Negators,
+            Kind::Contrast,
+        ] {
+            for e in l2.entries.iter().filter(|e| e.kind == kind).step_by(7) {
+                let w = e.term.trim_end_matches('*').to_string();
+                vocab.push(w.to_uppercase());
+                vocab.push(w);
+            }
+        }
+        for w in [
+            "no", "No", "never", "so", "this", "without", "doubt", "least", "at", "very", "kind",
+            "of", "or", "nor", "isn't", "don't", "DON'T", "not", "but", "the", "talks", "Japan",
+            "TOKYO", "said", "!", "?", ",", "\u{201c}", "Japan's", "good", "GOOD", "hostile",
+            "mutual", "trust",
+        ] {
+            vocab.push(w.to_string());
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut nonzero = 0;
+        for _ in 0..3000 {
+            let len = 1 + next(14);
+            let line: Vec<&str> = (0..len)
+                .map(|_| vocab[next(vocab.len())].as_str())
+                .collect();
+            let line = line.join(" ");
+            let mut ts = TokenStream::default();
+            crate::text::tokenize(&line, 0..line.len(), &mut ts);
+            let m = l.match_tokens(&ts);
+            let info = annotate(&ts, &m, &l);
+            let n = ts.tokens.len();
+            let fast = span_sentiment(&line, &ts, &info, 0..n);
+            let full = full_sentiment(&line, &ts, &info, 0..n);
+            assert_eq!(fast, full, "{line}");
+            nonzero += usize::from(full.compound != 0.0);
+        }
+        assert!(nonzero > 400, "{nonzero}");
     }
 
     /// The article path (cursors over the article's valence, contrast and `!`/`?`
