@@ -1050,7 +1050,7 @@ mod tests {
             let mut ts = TokenStream::default();
             crate::text::tokenize(&line, 0..line.len(), &mut ts);
             let m = l.match_tokens(&ts);
-            let info = annotate(&ts, &m, &l);
+            let info = annotate(&ts, &m, l);
             let n = ts.tokens.len();
             let fast = span_sentiment(&line, &ts, &info, 0..n);
             let full = full_sentiment(&line, &ts, &info, 0..n);
