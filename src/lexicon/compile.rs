@@ -3,12 +3,14 @@
 //! Every term is tokenized and normalized exactly like article text and becomes a
 //! pattern: a sequence of normalized words, the last one a prefix for a wildcard
 //! (`cooperat*`). Identical patterns from different kinds share one pattern. Matching is
-//! one pass over an article's tokens with one hash lookup per token: a per-thread memo
-//! maps each normalized word to the patterns that start with it and the wildcard
-//! prefixes it extends (news vocabulary is small and repetitive, so nearly every lookup
-//! hits the memo). Candidates are resolved per kind: leftmost, then longest (in
-//! tokens), exact before wildcard, longer prefix before shorter; a token is counted at
-//! most once per kind, and no pattern spans a paragraph break.
+//! one pass over an article's tokens with one lookup per token: a per-thread memo maps
+//! each normalized word to flat records of the patterns that start with it and the
+//! wildcard prefixes it extends, behind a direct-mapped cache keyed by the word packed
+//! into two integers (news vocabulary is small and repetitive, so nearly every lookup
+//! hits the cache). The tokens that start something are then matched, and hits are
+//! counted per entry as they are claimed. Candidates are resolved per kind: leftmost,
+//! then longest (in tokens), exact before wildcard, longer prefix before shorter; a
+//! token is counted at most once per kind, and no pattern spans a paragraph break.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
