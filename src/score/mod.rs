@@ -386,8 +386,10 @@ fn sentence_compound<'a>(
 ) -> f64 {
     let contrast = first_contrast(ts, info, contrast);
     word_values(text, ts, info, toks, valence, scratch);
-    // Any word count above zero gives the same compound.
-    vader::score_sparse(&mut scratch.values, 1, contrast, bangs, qmarks).compound
+    // The word count only sets the neutral share; any count that covers the values
+    // gives the same compound.
+    let words = scratch.values.len().max(1);
+    vader::score_sparse(&mut scratch.values, words, contrast, bangs, qmarks).compound
 }
 
 /// The first contrast word among `contrast` tokens that VADER sees as a word, with its
