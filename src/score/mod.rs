@@ -386,10 +386,7 @@ fn sentence_compound<'a>(
 ) -> f64 {
     let contrast = first_contrast(ts, info, contrast);
     word_values(text, ts, info, toks, valence, scratch);
-    // The word count only sets the neutral share; any count that covers the values
-    // gives the same compound.
-    let words = scratch.values.len().max(1);
-    vader::score_sparse(&mut scratch.values, words, contrast, bangs, qmarks).compound
+    vader::compound_sparse(&scratch.values, contrast, bangs, qmarks)
 }
 
 /// The first contrast word among `contrast` tokens that VADER sees as a word, with its
@@ -589,7 +586,8 @@ pub fn score_annotated(
         } else {
             0.0
         };
-        let has_words = ts.tokens[toks.clone()].iter().any(Token::is_wordlike);
+        // A valence token is a word, so only sentences without one need a look.
+        let has_words = vn > 0 || ts.tokens[toks.clone()].iter().any(Token::is_wordlike);
         out.sentence_compound.push(compound);
         let t = &mut out.tally;
         if has_words {

@@ -426,6 +426,35 @@ pub fn score_sparse(
     )
 }
 
+/// The compound score alone from a sentence's values (as for [`score_sparse`] with at
+/// least one word): the sum after the contrast rule, with punctuation emphasis,
+/// normalized. Skips the positive, negative and neutral shares, which need divisions.
+pub fn compound_sparse(
+    values: &[(usize, f64)],
+    contrast: Option<(usize, f64)>,
+    bangs: usize,
+    qmarks: usize,
+) -> f64 {
+    let mut sum_s = 0.0;
+    for &(pos, v) in values {
+        let v = match contrast {
+            Some((bi, after)) if pos < bi => v * (2.0 - after),
+            Some((bi, after)) if pos > bi => v * after,
+            _ => v,
+        };
+        if v != 0.0 {
+            sum_s += v;
+        }
+    }
+    let punct = punctuation_emphasis(bangs, qmarks);
+    if sum_s > 0.0 {
+        sum_s += punct;
+    } else if sum_s < 0.0 {
+        sum_s -= punct;
+    }
+    normalize(sum_s)
+}
+
 fn valence_of(w: &[Word<'_>], i: usize, is_cap_diff: bool, idioms: bool) -> f64 {
     let item = &w[i];
     let Some(base) = item.valence() else {
