@@ -90,6 +90,20 @@ struct Cand {
     has_second: bool,
     /// Words remain to compare after the second ([`Lexicons::continues`]).
     needs_rest: bool,
+    /// Set on the first record of a word's list only: how many of its candidates
+    /// (the first ones) span several tokens, whether all of those name their second
+    /// word (`has_second`), and a one-word Bloom filter of those second words. Many
+    /// common words ("the", "is", "at") only start multi-word terms, and the next
+    /// token rules them all out at once.
+    n_multi: u16,
+    can_reject: bool,
+    seconds: u64,
+}
+
+/// The bit of a packed word in a [`Cand::seconds`] filter.
+#[inline]
+fn bloom_bit(k: Key) -> u64 {
+    1 << ((k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// Words a thread remembers before starting afresh.
@@ -524,6 +538,9 @@ impl Lexicons {
                     kind: p.entry_kinds[0],
                     has_second,
                     needs_rest: p.tokens > 2 || (p.tokens == 2 && !has_second),
+                    n_multi: 0,
+                    can_reject: false,
+                    seconds: 0,
                 }
             })
             .collect();
@@ -659,7 +676,24 @@ impl Lexicons {
                         .filter(|n| n.norm_start == t.norm_end + 1)
                 };
                 let mut next_key = None;
-                for c in &memo.cands[info.start as usize..(info.start + info.len) as usize] {
+                let list = &memo.cands[info.start as usize..(info.start + info.len) as usize];
+                let mut from = 0;
+                let head = &list[0];
+                if head.n_multi > 0 && head.can_reject {
+                    let ruled_out = match next() {
+                        None => true,
+                        Some(n) => {
+                            let k = pack_at(norm, n.norm_start as usize, n.norm_end as usize);
+                            next_key = Some(k);
+                            // A word too long to pack equals no packed second word.
+                            k.is_none_or(|k| head.seconds & bloom_bit(k) == 0)
+                        }
+                    };
+                    if ruled_out {
+                        from = usize::from(head.n_multi);
+                    }
+                }
+                for c in &list[from..] {
                     if c.tokens > 1 {
                         let Some(n) = next() else { continue };
                         if c.has_second {
@@ -763,7 +797,19 @@ impl Lexicons {
                     len: SIMPLE | u32::from(c.kind),
                 }
             }
-            _ => WordInfo { start, len },
+            _ => {
+                let list = &mut memo.cands[start as usize..];
+                let n_multi = list.iter().take_while(|c| c.tokens > 1).count();
+                let multi = &list[..n_multi];
+                let can_reject = multi.iter().all(|c| c.has_second);
+                let seconds = multi.iter().fold(0, |b, c| b | bloom_bit(c.second));
+                if let Some(head) = list.first_mut() {
+                    head.n_multi = n_multi as u16;
+                    head.can_reject = can_reject;
+                    head.seconds = seconds;
+                }
+                WordInfo { start, len }
+            }
         };
         match pack(word) {
             Some(k) => {
