@@ -33,3 +33,33 @@ pub mod quotes;
 pub mod report;
 pub mod score;
 pub mod text;
+
+/// Helpers shared by unit tests.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::corpus::{Article, Format, Meta, OutletSource};
+
+    /// A plain-text article with no metadata.
+    pub fn article(text: &str) -> Article {
+        Article {
+            id: String::new(),
+            path: String::new(),
+            line: None,
+            format: Format::Text,
+            text: text.into(),
+            meta: Meta::default(),
+            outlet_source: OutletSource::Unknown,
+        }
+    }
+
+    /// A seeded xorshift generator: `next(n)` is a number below `n`. Random test
+    /// inputs stay the same from run to run.
+    pub fn rng(mut x: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        }
+    }
+}

@@ -1163,13 +1163,7 @@ mod tests {
         }
         pool.sort();
         pool.dedup();
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::testutil::rng(0x2545_F491_4F6C_DD1D);
         for l in [&shipped, &tricky] {
             for _ in 0..40 {
                 let mut text = String::new();

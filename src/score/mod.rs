@@ -858,15 +858,7 @@ mod tests {
     fn explain_names_the_negation_and_contrast_rules() {
         let l = lex();
         let text = "Title\n\nThe talks were not good, but the mood was good.";
-        let a = Article {
-            id: String::new(),
-            path: String::new(),
-            line: None,
-            format: Format::Text,
-            text: text.into(),
-            meta: Meta::default(),
-            outlet_source: OutletSource::Unknown,
-        };
+        let a = crate::testutil::article(text);
         let d = Doc::prepare(&a).unwrap();
         let m = l.match_tokens(&d.tokens);
         let info = annotate(&d.tokens, &m, &l);
@@ -1033,13 +1025,7 @@ mod tests {
         ] {
             vocab.push(w.to_string());
         }
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::testutil::rng(0x9E37_79B9_7F4A_7C15);
         let mut nonzero = 0;
         for _ in 0..3000 {
             let len = 1 + next(14);
@@ -1076,15 +1062,7 @@ mod tests {
             .map(|c| c.join(" "))
             .collect();
         let text = format!("Title\n\n{}", body.join("\n\n"));
-        let a = Article {
-            id: String::new(),
-            path: String::new(),
-            line: None,
-            format: Format::Text,
-            text: text.clone(),
-            meta: Meta::default(),
-            outlet_source: OutletSource::Unknown,
-        };
+        let a = crate::testutil::article(&text);
         let d = Doc::prepare(&a).unwrap();
         let m = l.match_tokens(&d.tokens);
         let info = annotate(&d.tokens, &m, &l);
