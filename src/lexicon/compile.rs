@@ -103,7 +103,7 @@ struct Cand {
 /// The bit of a packed word in a [`Cand::seconds`] filter.
 #[inline]
 fn bloom_bit(k: Key) -> u64 {
-    1 << ((k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+    1 << (key_hash(k) >> 58)
 }
 
 /// Words a thread remembers before starting afresh.
@@ -171,9 +171,16 @@ fn pack_at(buf: &[u8], start: usize, end: usize) -> Option<Key> {
     }
 }
 
+/// A hash of a packed word, good in its top bits.
+#[inline]
+fn key_hash(k: Key) -> u64 {
+    (k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The word cache slot of a packed word.
 #[inline]
 fn slot_of(k: Key) -> usize {
-    ((k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize
+    (key_hash(k) >> (64 - RECENT_BITS)) as usize
 }
 
 thread_local! {

@@ -266,18 +266,8 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
     // ASCII after NFKC), so a byte search of the normalized text finds them all.
     let mut from = 0;
     for at in memchr::memchr2_iter(b'!', b'?', ts.norm.as_bytes()) {
-        // Positions ascend: gallop forward from the last one instead of searching
-        // the whole article each time.
-        let before = |k: usize| (ts.tokens[k].norm_start as usize) < at;
-        let mut step = 1;
-        let mut hi = from;
-        while hi < ts.tokens.len() && before(hi) {
-            from = hi + 1;
-            hi += step;
-            step *= 2;
-        }
-        let hi = hi.min(ts.tokens.len());
-        let k = from + ts.tokens[from..hi].partition_point(|t| (t.norm_start as usize) < at);
+        // Positions ascend, so each search starts where the last one ended.
+        let k = from + ts.tokens[from..].partition_point(|t| (t.norm_start as usize) < at);
         from = k;
         if let Some(t) = ts.tokens.get(k)
             && t.norm_start as usize == at
@@ -327,42 +317,23 @@ pub fn span_sentiment_with<'a>(
     toks: Range<usize>,
     scratch: &mut Scratch<'a>,
 ) -> Scores {
-    let valence = Annotations::within(&info.valence, &toks);
-    let contrast = Annotations::within(&info.contrast, &toks);
-    sentiment_in(text, ts, info, toks, valence, contrast, scratch)
-}
-
-/// [`span_sentiment_with`] given the span's valence and contrast tokens.
-fn sentiment_in<'a>(
-    text: &str,
-    ts: &'a TokenStream,
-    info: &Annotations,
-    toks: Range<usize>,
-    valence: &[u32],
-    contrast: &[u32],
-    scratch: &mut Scratch<'a>,
-) -> Scores {
-    let tokens = &ts.tokens[toks.clone()];
     let mut bangs = 0;
     let mut qmarks = 0;
     let mut n = 0;
-    let norm = ts.norm.as_bytes();
-    for t in tokens {
+    for t in &ts.tokens[toks.clone()] {
         if t.kind == TokenKind::Punct {
-            // '!', '?' or the first byte of a full-width form: most punctuation is
-            // neither, and is passed over on one byte.
-            if matches!(norm[t.norm_start as usize], b'!' | b'?' | 0xEF) {
-                match ts.norm(t) {
-                    "!" | "！" => bangs += 1,
-                    "?" | "？" => qmarks += 1,
-                    _ => {}
-                }
+            // Full-width forms are ASCII after NFKC.
+            match ts.norm(t) {
+                "!" => bangs += 1,
+                "?" => qmarks += 1,
+                _ => {}
             }
         } else if t.kind != TokenKind::Clitic {
             n += 1;
         }
     }
-    let contrast = first_contrast(ts, info, contrast);
+    let contrast = first_contrast(ts, info, Annotations::within(&info.contrast, &toks));
+    let valence = Annotations::within(&info.valence, &toks);
     word_values(text, ts, info, toks, valence, scratch);
     vader::score_sparse(&mut scratch.values, n, contrast, bangs, qmarks)
 }
@@ -1074,6 +1045,33 @@ mod tests {
             nonzero += usize::from(c != 0.0);
         }
         assert!(nonzero > 300, "{nonzero}");
+    }
+
+    /// `!` and `?` are found as ASCII in the normalized text: full-width forms must
+    /// count the same, in a span and in an article.
+    #[test]
+    fn full_width_exclamation_marks_count_like_ascii_ones() {
+        let l = lex();
+        let score_of = |text: &str| {
+            let a = crate::testutil::article(text);
+            let d = Doc::prepare(&a).unwrap();
+            let m = l.match_tokens(&d.tokens);
+            let info = annotate(&d.tokens, &m, &l);
+            let s = d.sentences.last().unwrap().tokens();
+            let span = span_sentiment(text, &d.tokens, &info, s).compound;
+            let article = *score_annotated(text, &d.tokens, &d.sentences, &m, &l, &info)
+                .sentence_compound
+                .last()
+                .unwrap();
+            (span, article)
+        };
+        let ascii = score_of("Title\n\nThe talks were good!!");
+        assert_eq!(
+            score_of("Title\n\nThe talks were good\u{FF01}\u{FF01}"),
+            ascii
+        );
+        assert!(ascii.0 > score_of("Title\n\nThe talks were good").0);
+        assert_eq!(ascii.0, ascii.1);
     }
 
     #[test]
