@@ -134,6 +134,8 @@ pub struct TokenInfo {
     negator: f64,
     contrast: f64,
     pub in_lexicon: bool,
+    /// The word contains "n't" (VADER negates with it).
+    nt: bool,
 }
 
 /// The annotation of a token no rule lexicon mentions.
@@ -143,6 +145,7 @@ static NO_INFO: TokenInfo = TokenInfo {
     negator: f64::NAN,
     contrast: f64::NAN,
     in_lexicon: false,
+    nt: false,
 };
 
 impl Default for TokenInfo {
@@ -186,6 +189,10 @@ pub struct Annotations {
     /// `!` and `?` tokens, ascending (VADER's punctuation emphasis).
     bangs: Vec<u32>,
     qmarks: Vec<u32>,
+    /// Word tokens that negate what follows, ascending, with their scalar: a negator,
+    /// or else any word with "n't". Few articles have more than a handful, so a stance
+    /// hit finds its negator, if any, without reading the words before it.
+    negating: Vec<(u32, f64)>,
 }
 
 impl std::ops::Index<usize> for Annotations {
@@ -263,13 +270,25 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
         info.contrast.push(h.start);
     }
     // A '!' or '?' is always a one-character punctuation token (full-width forms are
-    // ASCII after NFKC), so a byte search of the normalized text finds them all.
+    // ASCII after NFKC), and a word with "n't" has an ASCII apostrophe (curly ones are
+    // normalized), so one byte search of the normalized text finds them all.
+    let norm = ts.norm.as_bytes();
     let mut from = 0;
-    for at in memchr::memchr2_iter(b'!', b'?', ts.norm.as_bytes()) {
+    let mut nt = Vec::new();
+    for at in memchr::memchr3_iter(b'!', b'?', b'\'', norm) {
         // Positions ascend, so each search starts where the last one ended.
         let k = from + ts.tokens[from..].partition_point(|t| (t.norm_start as usize) < at);
         from = k;
-        if let Some(t) = ts.tokens.get(k)
+        if norm[at] == b'\'' {
+            // Inside a word: the token that starts before it.
+            if let Some(w) = k.checked_sub(1)
+                && nt.last() != Some(&w)
+                && vader::has_nt_bytes(word_bytes(ts, w))
+            {
+                info.slot(w).nt = true;
+                nt.push(w);
+            }
+        } else if let Some(t) = ts.tokens.get(k)
             && t.norm_start as usize == at
             && t.kind == TokenKind::Punct
         {
@@ -280,6 +299,22 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
             }
         }
     }
+    let mut negating: Vec<u32> = m
+        .of(Kind::Negators)
+        .iter()
+        .flat_map(|h| h.start..h.end)
+        .chain(nt.iter().map(|&w| w as u32))
+        .filter(|&t| ts.tokens[t as usize].is_wordlike())
+        .collect();
+    negating.sort_unstable();
+    negating.dedup();
+    info.negating = negating
+        .into_iter()
+        .map(|t| {
+            let scalar = info[t as usize].negator().unwrap_or(vader::N_SCALAR);
+            (t, scalar)
+        })
+        .collect();
     info
 }
 
@@ -447,15 +482,16 @@ fn plain_item(w: &[u8]) -> bool {
     !matches!(w, b"no" | b"kind")
 }
 
-/// Whether a word (with no annotation) among the three before a sentiment word leaves
-/// its valence alone: not "no", "never", "so", "this", "without" or "least", and no
-/// "n't" (see `vader::valence_of`, `negation_check` and `least_check`).
+/// Whether a word with no annotation (so no "n't": [`annotate`] marks those) among the
+/// three before a sentiment word leaves its valence alone: not "no", "never", "so",
+/// "this", "without" or "least" (see `vader::valence_of`, `negation_check` and
+/// `least_check`).
 #[inline]
 fn plain_before(w: &[u8]) -> bool {
     !matches!(
         w,
         b"no" | b"so" | b"this" | b"never" | b"least" | b"without"
-    ) && !vader::has_nt_bytes(w)
+    )
 }
 
 /// Token `p` as VADER's rules see it.
@@ -674,24 +710,20 @@ pub fn negator_before(
     floor: usize,
     at: usize,
 ) -> Option<(usize, f64)> {
-    let mut seen = 0;
-    let mut i = at;
-    while i > floor && seen < NEGATION_WINDOW {
-        i -= 1;
-        let t = &ts.tokens[i];
-        if !t.is_wordlike() {
-            continue;
-        }
-        seen += 1;
-        if let Some(n) = info[i].negator() {
-            return Some((i, n));
-        }
-        let word = &ts.norm.as_bytes()[t.norm_start as usize..t.norm_end as usize];
-        if vader::has_nt_bytes(word) {
-            return Some((i, vader::N_SCALAR));
-        }
+    // The nearest negating word before `at` negates it if it lies in the sentence and
+    // fewer than three words stand between them.
+    let k = info.negating.partition_point(|&(t, _)| (t as usize) < at);
+    let &(j, scalar) = info.negating[..k].last()?;
+    let j = j as usize;
+    if j < floor {
+        return None;
     }
-    None
+    let between = ts.tokens[j + 1..at]
+        .iter()
+        .filter(|t| t.is_wordlike())
+        .take(NEGATION_WINDOW)
+        .count();
+    (between < NEGATION_WINDOW).then_some((j, scalar))
 }
 
 /// How VADER's rules changed one sentiment word of a sentence (for `slant explain`).
@@ -989,15 +1021,51 @@ mod tests {
             }
         }
         for w in [
-            "no", "No", "never", "so", "this", "without", "doubt", "least", "at", "very", "kind",
-            "of", "or", "nor", "isn't", "don't", "DON'T", "not", "but", "the", "talks", "Japan",
-            "TOKYO", "said", "!", "?", ",", "\u{201c}", "Japan's", "good", "GOOD", "hostile",
-            "mutual", "trust",
+            "no",
+            "No",
+            "never",
+            "so",
+            "this",
+            "without",
+            "doubt",
+            "least",
+            "at",
+            "very",
+            "kind",
+            "of",
+            "or",
+            "nor",
+            "isn't",
+            "don't",
+            "DON'T",
+            "not",
+            "but",
+            "the",
+            "talks",
+            "Japan",
+            "TOKYO",
+            "said",
+            "!",
+            "?",
+            ",",
+            "\u{201c}",
+            "Japan's",
+            "good",
+            "GOOD",
+            "hostile",
+            "mutual",
+            "trust",
+            "won\u{2019}t",
+            "can't",
+            "n't",
+            "'",
+            "rock'n'roll",
+            "2",
         ] {
             vocab.push(w.to_string());
         }
         let mut next = crate::testutil::rng(0x9E37_79B9_7F4A_7C15);
-        let mut nonzero = 0;
+        let (mut nonzero, mut negated) = (0, 0);
         for _ in 0..3000 {
             let len = 1 + next(14);
             let line: Vec<&str> = (0..len)
@@ -1013,8 +1081,43 @@ mod tests {
             let full = full_sentiment(&line, &ts, &info, 0..n);
             assert_eq!(fast, full, "{line}");
             nonzero += usize::from(full.compound != 0.0);
+            for at in 0..=n {
+                for floor in [0, n / 3] {
+                    let want = scan_negator_before(&ts, &info, floor, at);
+                    assert_eq!(negator_before(&ts, &info, floor, at), want, "{line} @{at}");
+                    negated += usize::from(want.is_some());
+                }
+            }
         }
         assert!(nonzero > 400, "{nonzero}");
+        assert!(negated > 1000, "{negated}");
+    }
+
+    /// The negation rule as stated: the three words before `at`, nearest first, down to
+    /// `floor`; the first that is a negator or has "n't" negates.
+    fn scan_negator_before(
+        ts: &TokenStream,
+        info: &Annotations,
+        floor: usize,
+        at: usize,
+    ) -> Option<(usize, f64)> {
+        let mut seen = 0;
+        let mut i = at;
+        while i > floor && seen < NEGATION_WINDOW {
+            i -= 1;
+            let t = &ts.tokens[i];
+            if !t.is_wordlike() {
+                continue;
+            }
+            seen += 1;
+            if let Some(n) = info[i].negator() {
+                return Some((i, n));
+            }
+            if ts.norm(t).contains("n't") {
+                return Some((i, vader::N_SCALAR));
+            }
+        }
+        None
     }
 
     /// The article path (cursors over the article's valence, contrast and `!`/`?`
