@@ -276,10 +276,15 @@ pub fn annotate(ts: &TokenStream, m: &Matches, lex: &Lexicons) -> Annotations {
     let mut from = 0;
     let mut nt = Vec::new();
     for at in memchr::memchr3_iter(b'!', b'?', b'\'', norm) {
+        let apostrophe = norm[at] == b'\'';
+        // Most apostrophes are possessives: only an "n't" needs its token found.
+        if apostrophe && !(at > 0 && norm[at - 1] == b'n' && norm.get(at + 1) == Some(&b't')) {
+            continue;
+        }
         // Positions ascend, so each search starts where the last one ended.
         let k = from + ts.tokens[from..].partition_point(|t| (t.norm_start as usize) < at);
         from = k;
-        if norm[at] == b'\'' {
+        if apostrophe {
             // Inside a word: the token that starts before it.
             if let Some(w) = k.checked_sub(1)
                 && nt.last() != Some(&w)
