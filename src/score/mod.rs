@@ -443,9 +443,7 @@ fn word_values<'a>(
         if item.booster.is_nan()
             && !is_upper(text, &ts.tokens[p])
             && plain_item(word_bytes(ts, p))
-            && before[..at]
-                .iter()
-                .all(|&b| info.at[b] == 0 && plain_before(word_bytes(ts, b)))
+            && before[..at].iter().all(|&b| leaves_alone(ts, info, b))
         {
             scratch.values.push((p, item.valence));
             continue;
@@ -487,10 +485,21 @@ fn plain_item(w: &[u8]) -> bool {
     !matches!(w, b"no" | b"kind")
 }
 
-/// Whether a word with no annotation (so no "n't": [`annotate`] marks those) among the
-/// three before a sentiment word leaves its valence alone: not "no", "never", "so",
-/// "this", "without" or "least" (see `vader::valence_of`, `negation_check` and
-/// `least_check`).
+/// Whether word `b`, one of the three before a sentiment word, leaves its valence
+/// alone. Only boosters (even the 0 of a multi-word booster's first words, which
+/// capitals make count), negators, words with "n't" ([`annotate`] marks them) and a
+/// few words named by the rules change it. Another sentiment word or a contrast word
+/// does not: being in the lexicon only skips the booster and negation checks of a
+/// word that is neither (see `vader::valence_of`).
+#[inline]
+fn leaves_alone(ts: &TokenStream, info: &Annotations, b: usize) -> bool {
+    let ti = &info[b];
+    ti.booster.is_nan() && ti.negator.is_nan() && !ti.nt && plain_before(word_bytes(ts, b))
+}
+
+/// Whether a word that is no booster, no negator and has no "n't" leaves the valence
+/// of a sentiment word after it alone: not "no", "never", "so", "this", "without" or
+/// "least" (see `vader::valence_of`, `negation_check` and `least_check`).
 #[inline]
 fn plain_before(w: &[u8]) -> bool {
     !matches!(
