@@ -664,8 +664,9 @@ impl Lexicons {
                 let start = i;
                 if info.len & SIMPLE != 0 {
                     let ki = (info.len & !SIMPLE) as usize;
+                    // One token, the word's only candidate: it blocks nothing after it,
+                    // so `next_free` can stay behind it.
                     if start >= next_free[ki] {
-                        next_free[ki] = start + 1;
                         out.by_kind[ki].push(Hit {
                             entry: info.start,
                             start,

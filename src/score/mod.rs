@@ -563,7 +563,7 @@ pub fn score_annotated(
     let (mut vi, mut ci, mut bi, mut qi) = (0, 0, 0, 0);
     let stance = m.of(Kind::Stance);
     let targets = m.of(Kind::Targets);
-    let (mut si, mut ti) = (0, 0);
+    let (mut si, mut ti, mut ni) = (0, 0, 0);
     // Per sentence: the stance tallies of the axes it touches, and the targets it
     // mentions; only those are merged, since merging an empty tally changes nothing.
     let mut sentence_axes = vec![AxisTally::default(); n_axes];
@@ -586,10 +586,10 @@ pub fn score_annotated(
         };
         let vn;
         (vi, vn) = advance(valence, vi);
-        let cn;
-        (ci, cn) = advance(contrast, ci);
         // Without a sentiment word every valence is 0 and VADER's compound is exactly 0.
         let compound = if vn > 0 {
+            let cn;
+            (ci, cn) = advance(contrast, ci);
             let bn;
             (bi, bn) = advance(&info.bangs, bi);
             let qn;
@@ -624,7 +624,12 @@ pub fn score_annotated(
                 continue;
             }
             let (weight, c) = lex.weight_of(h.entry);
-            let w = weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
+            // Stance hits ascend, so the negating words before each are a growing prefix.
+            while ni < info.negating.len() && info.negating[ni].0 < h.start {
+                ni += 1;
+            }
+            let negator = nearest_negator(ts, &info.negating[..ni], toks.start, h.start as usize);
+            let w = weight * negator.map_or(1.0, |(_, n)| n);
             if sentence_axes[c].hits == 0 {
                 touched.push(c);
             }
@@ -724,10 +729,19 @@ pub fn negator_before(
     floor: usize,
     at: usize,
 ) -> Option<(usize, f64)> {
-    // The nearest negating word before `at` negates it if it lies in the sentence and
-    // fewer than three words stand between them.
     let k = info.negating.partition_point(|&(t, _)| (t as usize) < at);
-    let &(j, scalar) = info.negating[..k].last()?;
+    nearest_negator(ts, &info.negating[..k], floor, at)
+}
+
+/// [`negator_before`] given the negating words before `at`: the nearest negates it if
+/// it lies in the sentence and fewer than three words stand between them.
+fn nearest_negator(
+    ts: &TokenStream,
+    negating: &[(u32, f64)],
+    floor: usize,
+    at: usize,
+) -> Option<(usize, f64)> {
+    let &(j, scalar) = negating.last()?;
     let j = j as usize;
     if j < floor {
         return None;
@@ -1162,6 +1176,20 @@ mod tests {
             nonzero += usize::from(c != 0.0);
         }
         assert!(nonzero > 300, "{nonzero}");
+        // Stance too: the article's axes are its sentences' axes, each scored alone
+        // (negators found by the article's cursor as by a search), merged in order.
+        let mut axes = vec![AxisTally::default(); l.categories(Kind::Stance).len()];
+        for s in &d.sentences {
+            let alone = span_tally(&text, &d.tokens, &info, &m, &l, s.tokens());
+            for (a, b) in axes.iter_mut().zip(&alone.axes) {
+                if b.hits > 0 {
+                    a.merge(b);
+                }
+            }
+        }
+        assert_eq!(scores.tally.axes, axes);
+        assert!(axes.iter().map(|a| a.hits).sum::<u32>() > 100);
+        assert!(axes.iter().any(|a| a.neg > 0.0 && a.pos > 0.0));
     }
 
     /// `!` and `?` are found as ASCII in the normalized text: full-width forms must
