@@ -983,12 +983,18 @@ mod tests {
         vader::score_words(&words, bangs, qmarks, vader::Mode::Fixed, false)
     }
 
+    /// The shipped lexicons and the VADER test sentences (one per line).
+    fn shipped_lexicons_and_vader_sentences() -> (Lexicons, String) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        (
+            Lexicons::load_dir(&root.join("lexicons")).unwrap(),
+            std::fs::read_to_string(root.join("tests/fixtures/vader/sentences.txt")).unwrap(),
+        )
+    }
+
     #[test]
     fn windowed_sentiment_equals_the_full_engine() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let l = Lexicons::load_dir(&root.join("lexicons")).unwrap();
-        let sentences =
-            std::fs::read_to_string(root.join("tests/fixtures/vader/sentences.txt")).unwrap();
+        let (l, sentences) = shipped_lexicons_and_vader_sentences();
         let mut checked = 0;
         for line in sentences.lines() {
             let mut ts = TokenStream::default();
@@ -1152,10 +1158,7 @@ mod tests {
     /// tokens, compound only) gives every sentence the compound of scoring it alone.
     #[test]
     fn article_sentences_score_as_they_do_alone() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let l = Lexicons::load_dir(&root.join("lexicons")).unwrap();
-        let lines =
-            std::fs::read_to_string(root.join("tests/fixtures/vader/sentences.txt")).unwrap();
+        let (l, lines) = shipped_lexicons_and_vader_sentences();
         // Paragraphs of a few test sentences each, so sentences share paragraphs.
         let body: Vec<String> = lines
             .lines()

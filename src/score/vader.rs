@@ -446,13 +446,19 @@ pub fn compound_sparse(
             sum_s += v;
         }
     }
-    let punct = punctuation_emphasis(bangs, qmarks);
+    emphasized_compound(sum_s, punctuation_emphasis(bangs, qmarks))
+}
+
+/// The compound score of a sentence's summed valences: `!` and `?` emphasis pushes the
+/// sum away from zero, then it is normalized.
+fn emphasized_compound(sum_s: f64, punct: f64) -> f64 {
     if sum_s > 0.0 {
-        sum_s += punct;
+        normalize(sum_s + punct)
     } else if sum_s < 0.0 {
-        sum_s -= punct;
+        normalize(sum_s - punct)
+    } else {
+        normalize(sum_s)
     }
-    normalize(sum_s)
 }
 
 fn valence_of(w: &[Word<'_>], i: usize, is_cap_diff: bool, idioms: bool) -> f64 {
@@ -631,12 +637,7 @@ fn totals(
         sum_s += s;
     }
     let punct = punctuation_emphasis(bangs, qmarks);
-    if sum_s > 0.0 {
-        sum_s += punct;
-    } else if sum_s < 0.0 {
-        sum_s -= punct;
-    }
-    let compound = normalize(sum_s);
+    let compound = emphasized_compound(sum_s, punct);
     let (mut pos_sum, mut neg_sum, neu) = (0.0f64, 0.0f64, zeros);
     for s in sentiments {
         if s > 0.0 {
