@@ -599,9 +599,10 @@ impl Lexicons {
             return out;
         }
         // Frames and stance terms hit about one token in ten in news: room for that
-        // spares the vectors a grow-and-copy while matching.
+        // spares the vectors a grow-and-copy while matching (capped, so that a huge
+        // article does not reserve megabytes for kinds that seldom hit).
         for v in &mut out.by_kind {
-            v.reserve(ts.tokens.len() / 8);
+            v.reserve((ts.tokens.len() / 8).min(4096));
         }
         let norm = ts.norm.as_bytes();
         MEMO.with(|memo| {
