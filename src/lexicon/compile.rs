@@ -212,7 +212,6 @@ pub struct Matches {
 struct Counter {
     counts: Vec<u32>,
     seen: Vec<u64>,
-    distinct: usize,
 }
 
 impl Counter {
@@ -226,14 +225,14 @@ impl Counter {
     #[inline]
     fn add(&mut self, e: u32) {
         let e = e as usize;
-        self.distinct += usize::from(self.counts[e] == 0);
         self.counts[e] += 1;
         self.seen[e / 64] |= 1 << (e % 64);
     }
 
     /// The counts so far, by entry id; leaves the counter empty.
     fn take(&mut self) -> Vec<(u32, u32)> {
-        let mut out = Vec::with_capacity(std::mem::take(&mut self.distinct));
+        let distinct = self.seen.iter().map(|b| b.count_ones() as usize).sum();
+        let mut out = Vec::with_capacity(distinct);
         for (w, bits) in self.seen.iter_mut().enumerate() {
             let mut b = std::mem::take(bits);
             while b != 0 {
