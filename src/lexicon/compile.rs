@@ -135,7 +135,10 @@ type Key = (u64, u64);
 
 #[inline]
 fn pack(word: &str) -> Option<Key> {
-    let b = word.as_bytes();
+    pack_bytes(word.as_bytes())
+}
+
+fn pack_bytes(b: &[u8]) -> Option<Key> {
     if b.is_empty() || b.len() > 15 {
         return None;
     }
@@ -167,7 +170,7 @@ fn pack_at(buf: &[u8], start: usize, end: usize) -> Option<Key> {
             let hi_mask = (1u64 << (8 * len.saturating_sub(8))) - 1;
             Some((lo & lo_mask, (hi & hi_mask) | ((len as u64) << 56)))
         }
-        None => std::str::from_utf8(&buf[start..end]).ok().and_then(pack),
+        None => pack_bytes(&buf[start..end]),
     }
 }
 

@@ -663,12 +663,7 @@ pub fn score_annotated(
         mentioned.clear();
     }
     out.tally.sentiment_hits = m.of(Kind::Sentiment).len() as u32;
-    for h in m.of(Kind::Frames) {
-        let (w, c) = lex.weight_of(h.entry);
-        let f = &mut out.tally.frames[c];
-        f.0 += 1;
-        f.1 += w;
-    }
+    add_frame_hits(&mut out.tally.frames, m.of(Kind::Frames).iter(), lex);
     out.term_hits = m.term_hits.clone();
     out
 }
@@ -698,17 +693,26 @@ pub fn span_tally(
     }
     t.sentiment_hits = m.within(Kind::Sentiment, toks.clone()).count() as u32;
     for h in m.within(Kind::Stance, toks.clone()) {
-        let e = &lex.entries[h.entry as usize];
-        let w = e.weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
-        t.axes[e.category as usize].add(w);
+        let (weight, c) = lex.weight_of(h.entry);
+        let w = weight * negation_before(ts, info, toks.start, h.start as usize).unwrap_or(1.0);
+        t.axes[c].add(w);
     }
-    for h in m.within(Kind::Frames, toks.clone()) {
-        let e = &lex.entries[h.entry as usize];
-        let f = &mut t.frames[e.category as usize];
-        f.0 += 1;
-        f.1 += e.weight;
-    }
+    add_frame_hits(&mut t.frames, m.within(Kind::Frames, toks), lex);
     t
+}
+
+/// Counts frame hits and sums their weights, per frame.
+fn add_frame_hits<'a>(
+    frames: &mut [(u32, f64)],
+    hits: impl Iterator<Item = &'a Hit>,
+    lex: &Lexicons,
+) {
+    for h in hits {
+        let (w, c) = lex.weight_of(h.entry);
+        let f = &mut frames[c];
+        f.0 += 1;
+        f.1 += w;
+    }
 }
 
 /// The scalar of the nearest negator among the `NEGATION_WINDOW` (3) words before token
